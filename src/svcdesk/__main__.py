@@ -1,0 +1,3 @@
+from svcdesk.cli.main import run
+
+run()

@@ -1,0 +1,56 @@
+"""The one place that wires svcdesk together; the CLI, the console and the tests all use it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from svcdesk.domain.clock import Clock, SystemClock
+from svcdesk.services.accounts import AccountService
+from svcdesk.services.calendar import CalendarService
+from svcdesk.services.reference import ReferenceService
+from svcdesk.services.settings import Settings
+from svcdesk.services.tickets import TicketService
+from svcdesk.store import migrate
+from svcdesk.store.database import Database
+
+
+@dataclass
+class Services:
+    settings: Settings
+    clock: Clock
+    db: Database
+    accounts: AccountService
+    calendar: CalendarService
+    reference: ReferenceService
+    tickets: TicketService
+
+    def close(self) -> None:
+        self.db.dispose()
+
+
+def build_services(settings: Settings, clock: Clock | None = None, *, check: bool = True) -> Services:
+    """Opens the database (refusing one from a newer svcdesk or a corrupt one) and builds the
+    services. ``check=False`` is for ``init``, which creates or upgrades the schema itself."""
+    clock = clock or SystemClock()
+    db = Database(settings.db)
+    if check:
+        migrate.ensure_current(db)
+    calendar = CalendarService(db, settings.data, clock, settings.tz)
+    return Services(
+        settings=settings,
+        clock=clock,
+        db=db,
+        accounts=AccountService(db, clock),
+        calendar=calendar,
+        reference=ReferenceService(db, clock, settings.data),
+        tickets=TicketService(db, clock, settings.tz, calendar),
+    )
+
+
+def initialize(settings: Settings, clock: Clock | None = None) -> Services:
+    """``svcdesk init``: create or upgrade the schema and load the shipped reference data."""
+    services = build_services(settings, clock, check=False)
+    migrate.upgrade(services.db)
+    services.reference.load_shipped(None)
+    services.calendar.invalidate()
+    return services

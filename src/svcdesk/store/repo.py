@@ -1,0 +1,272 @@
+"""Queries. Every statement the services need is here, so no SQL lives outside ``store``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from sqlalchemy import func, or_, text
+from sqlmodel import Session, col, select
+
+from svcdesk.store.models import (
+    Account,
+    Audit,
+    CalendarYear,
+    Callback,
+    HoldEvent,
+    HoldPeriod,
+    IntakeDraft,
+    KbEntry,
+    Referral,
+    Ticket,
+    TicketKb,
+    TicketLink,
+    Unit,
+)
+
+OPEN = ("awaiting_dispatch", "with_unit", "awaiting_callback", "supervised")
+
+
+def next_ticket_serial(session: Session, day: str) -> int:
+    """Atomically hands out the next serial of ``day``; the row lock (PostgreSQL) or the
+    write transaction (SQLite, BEGIN IMMEDIATE) keeps concurrent writers apart."""
+    row = (
+        session.connection()
+        .execute(
+            text(
+                "INSERT INTO ticketcounter (day, last) VALUES (:day, 1) "
+                "ON CONFLICT (day) DO UPDATE SET last = ticketcounter.last + 1 RETURNING last"
+            ),
+            {"day": day},
+        )
+        .one()
+    )
+    return int(row[0])
+
+
+def ticket_by_number(session: Session, number: str) -> Ticket | None:
+    return session.exec(select(Ticket).where(Ticket.number == number)).first()
+
+
+def tickets_by_ids(session: Session, ids: Iterable[int]) -> list[Ticket]:
+    ids = list(ids)
+    if not ids:
+        return []
+    return list(session.exec(select(Ticket).where(col(Ticket.id).in_(ids))))
+
+
+def numbers_by_ids(session: Session, ids: Iterable[int]) -> dict[int, str]:
+    ids = list(ids)
+    if not ids:
+        return {}
+    rows = session.exec(select(Ticket.id, Ticket.number).where(col(Ticket.id).in_(ids)))
+    return {int(i): n for i, n in rows if i is not None}
+
+
+def account_by_username(session: Session, username: str) -> Account | None:
+    return session.exec(select(Account).where(Account.username == username)).first()
+
+
+def accounts(session: Session) -> list[Account]:
+    return list(session.exec(select(Account).order_by(Account.username)))
+
+
+def usernames_by_ids(session: Session, ids: Iterable[int]) -> dict[int, str]:
+    ids = list({i for i in ids if i is not None})
+    if not ids:
+        return {}
+    rows = session.exec(select(Account.id, Account.username).where(col(Account.id).in_(ids)))
+    return {int(i): u for i, u in rows if i is not None}
+
+
+def unit_by_code(session: Session, code: str) -> Unit | None:
+    return session.exec(select(Unit).where(Unit.code == code)).first()
+
+
+def units(session: Session, active_only: bool = False) -> list[Unit]:
+    q = select(Unit).order_by(Unit.code)
+    if active_only:
+        q = q.where(Unit.active == True)  # noqa: E712
+    return list(session.exec(q))
+
+
+def unit_codes_by_ids(session: Session, ids: Iterable[int | None]) -> dict[int, str]:
+    ids = list({i for i in ids if i is not None})
+    if not ids:
+        return {}
+    rows = session.exec(select(Unit.id, Unit.code).where(col(Unit.id).in_(ids)))
+    return {int(i): c for i, c in rows if i is not None}
+
+
+def referrals(session: Session) -> list[Referral]:
+    return list(session.exec(select(Referral).order_by(Referral.key)))
+
+
+def referral_by_key(session: Session, key: str) -> Referral | None:
+    return session.exec(select(Referral).where(Referral.key == key)).first()
+
+
+def kb_by_title(session: Session, title: str) -> KbEntry | None:
+    return session.exec(select(KbEntry).where(KbEntry.title == title)).first()
+
+
+def kb_search(session: Session, needle: str, limit: int = 20) -> list[KbEntry]:
+    needle = needle.strip()
+    q = select(KbEntry)
+    if needle:
+        pattern = "%" + needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        q = q.where(
+            or_(
+                col(KbEntry.title).like(pattern, escape="\\"),
+                col(KbEntry.keywords).like(pattern, escape="\\"),
+                col(KbEntry.answer).like(pattern, escape="\\"),
+            )
+        )
+    return list(session.exec(q.order_by(KbEntry.title).limit(limit)))
+
+
+def list_tickets(
+    session: Session,
+    *,
+    statuses: Sequence[str] | None = None,
+    category: str | None = None,
+    unit_id: int | None = None,
+    accepted_by_id: int | None = None,
+    overdue_at: datetime | None = None,
+    created_from: datetime | None = None,
+    created_to: datetime | None = None,
+    order: str = "newest",
+    limit: int | None = 50,
+    offset: int = 0,
+) -> list[Ticket]:
+    q = select(Ticket)
+    if statuses:
+        q = q.where(col(Ticket.status).in_(list(statuses)))
+    if category:
+        q = q.where(Ticket.category == category)
+    if unit_id is not None:
+        q = q.where(Ticket.unit_id == unit_id)
+    if accepted_by_id is not None:
+        q = q.where(Ticket.accepted_by_id == accepted_by_id)
+    if overdue_at is not None:
+        q = q.where(col(Ticket.status).in_(OPEN)).where(col(Ticket.deadline_at) < overdue_at)
+    if created_from is not None:
+        q = q.where(col(Ticket.created_at) >= created_from)
+    if created_to is not None:
+        q = q.where(col(Ticket.created_at) < created_to)
+    if order == "deadline":
+        q = q.order_by(col(Ticket.deadline_at).asc(), col(Ticket.id).asc())
+    else:
+        q = q.order_by(col(Ticket.id).desc())
+    if limit is not None:
+        q = q.limit(limit)
+    if offset:
+        q = q.offset(offset)
+    return list(session.exec(q))
+
+
+def tickets_by_phone(session: Session, phone: str, limit: int = 20) -> list[Ticket]:
+    return list(
+        session.exec(
+            select(Ticket)
+            .where(Ticket.caller_phone == phone)
+            .order_by(col(Ticket.created_at).desc())
+            .limit(limit)
+        )
+    )
+
+
+def open_tickets_like(
+    session: Session, place: str, exclude_ids: Sequence[int] = (), limit: int = 10
+) -> list[Ticket]:
+    """Open tickets whose place contains ``place`` (the related-ticket suggestions)."""
+    if not place:
+        return []
+    pattern = "%" + place.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    q = (
+        select(Ticket)
+        .where(col(Ticket.status).in_(OPEN))
+        .where(col(Ticket.place).like(pattern, escape="\\"))
+        .order_by(col(Ticket.created_at).desc())
+        .limit(limit)
+    )
+    if exclude_ids:
+        q = q.where(col(Ticket.id).not_in(list(exclude_ids)))
+    return list(session.exec(q))
+
+
+def audit_for_ticket(session: Session, ticket_id: int) -> list[Audit]:
+    return list(session.exec(select(Audit).where(Audit.ticket_id == ticket_id).order_by(col(Audit.id))))
+
+
+def audit_all(session: Session, limit: int = 100) -> list[Audit]:
+    return list(session.exec(select(Audit).order_by(col(Audit.id).desc()).limit(limit)))
+
+
+def callbacks_for_ticket(session: Session, ticket_id: int) -> list[Callback]:
+    return list(
+        session.exec(select(Callback).where(Callback.ticket_id == ticket_id).order_by(col(Callback.id)))
+    )
+
+
+def links_of(session: Session, ticket_id: int) -> list[TicketLink]:
+    return list(
+        session.exec(
+            select(TicketLink).where(
+                or_(col(TicketLink.ticket_id) == ticket_id, col(TicketLink.other_id) == ticket_id)
+            )
+        )
+    )
+
+
+def group_member_ids(session: Session, group_id: int) -> list[int]:
+    rows = session.exec(select(Ticket.id).where(Ticket.group_id == group_id).order_by(col(Ticket.id)))
+    return [int(r) for r in rows if r is not None]
+
+
+def regroup(session: Session, old_group: int, new_group: int) -> None:
+    for t in session.exec(select(Ticket).where(Ticket.group_id == old_group)):
+        t.group_id = new_group
+        session.add(t)
+
+
+def kb_ids_for_ticket(session: Session, ticket_id: int) -> list[int]:
+    return [int(r) for r in session.exec(select(TicketKb.kb_id).where(TicketKb.ticket_id == ticket_id))]
+
+
+def hold_periods_for_call(session: Session, call_id: int) -> list[HoldPeriod]:
+    return list(
+        session.exec(select(HoldPeriod).where(HoldPeriod.call_id == call_id).order_by(col(HoldPeriod.id)))
+    )
+
+
+def hold_events(session: Session, hold_id: int) -> list[HoldEvent]:
+    return list(
+        session.exec(select(HoldEvent).where(HoldEvent.hold_id == hold_id).order_by(col(HoldEvent.id)))
+    )
+
+
+def calendar_years(session: Session) -> list[CalendarYear]:
+    return list(session.exec(select(CalendarYear)))
+
+
+def provisional_open_tickets(session: Session) -> list[Ticket]:
+    return list(
+        session.exec(
+            select(Ticket)
+            .where(col(Ticket.status).in_(OPEN))
+            .where(or_(col(Ticket.due_provisional).is_(True), col(Ticket.callback_due_provisional).is_(True)))
+        )
+    )
+
+
+def draft_of(session: Session, agent_id: int) -> IntakeDraft | None:
+    return session.get(IntakeDraft, agent_id)
+
+
+def count_tickets(session: Session) -> int:
+    return int(session.exec(select(func.count()).select_from(Ticket)).one())
+
+
+def count_audit(session: Session) -> int:
+    return int(session.exec(select(func.count()).select_from(Audit)).one())
