@@ -287,3 +287,21 @@ def test_list_filters_and_overdue(services: Services, staff: Staff, clock: Fixed
         services.tickets.list(staff.lead1, status="lost")
     with pytest.raises(Invalid, match="category"):
         services.tickets.list(staff.lead1, category="gossip")
+
+
+def test_related_tickets_same_caller_then_same_place(services: Services, staff: Staff) -> None:
+    a = services.tickets.take_call(staff.agent1, intake())
+    b = services.tickets.take_call(
+        staff.agent1, intake(caller_phone="13900001111", place="拱墅区湖墅南路1号")
+    )
+    closed = services.tickets.take_call(
+        staff.agent1, intake(category="inquiry", subtype="simple", mode="direct")
+    )
+    related = services.tickets.related(staff.agent2, phone="138-1234-5678", place="湖墅南路")
+    assert [(r.number, r.reason) for r in related] == [(a.number, "same_caller"), (b.number, "same_place")]
+    assert closed.number not in {r.number for r in related}
+
+
+def test_an_anonymous_caller(services: Services, staff: Staff) -> None:
+    v = services.tickets.take_call(staff.agent1, intake(caller_name="匿名"))
+    assert v.anonymous and v.caller_name is None

@@ -61,6 +61,7 @@ def new(
         str | None,
         typer.Option("--unit", help="Handling unit code (phone hand-over; a suggestion for transfer)."),
     ] = None,
+    anonymous: Annotated[bool, typer.Option("--anonymous", help="The caller gives no name.")] = False,
     urgent: Annotated[
         bool, typer.Option("--urgent", help="Urgent: due within 24 hours once dispatched.")
     ] = False,
@@ -95,6 +96,7 @@ def new(
             "subtype": subtype,
             "mode": mode,
             "unit_code": unit,
+            "anonymous": anonymous,
             "urgent": urgent,
             "major": major,
         },

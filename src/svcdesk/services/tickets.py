@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -31,6 +32,17 @@ from svcdesk.store.models import Call, Callback, Ticket, TicketKb, TicketLink
 CALLBACK_RESULTS = ("satisfied", "basically_satisfied", "unsatisfied", "unreached")
 BIND_KINDS = ("same_matter", "same_caller")
 UNREACHED_RETRY = timedelta(hours=2)
+
+
+@dataclass(frozen=True)
+class RelatedTicket:
+    number: str
+    reason: str
+    """same_caller or same_place (or similar_details once search ranks them)."""
+    status: str
+    place: str
+    details: str
+    created_at: datetime
 
 
 class InvalidInput(Invalid):
@@ -172,6 +184,7 @@ class TicketService:
                 urgent=urgent,
                 major=ticket_in.major or handling.always_major,
                 caller_name=ticket_in.caller_name,
+                anonymous=ticket_in.anonymous,
                 caller_phone=ticket_in.caller_phone,
                 event_time=ticket_in.event_time,
                 place=ticket_in.place or "",
@@ -517,6 +530,7 @@ class TicketService:
                 urgent=t.urgent,
                 major=t.major,
                 caller_name=t.caller_name,
+                anonymous=t.anonymous,
                 caller_phone=t.caller_phone,
                 event_time=t.event_time,
                 place=t.place,
@@ -623,6 +637,46 @@ class TicketService:
             raise Invalid(f"caller_phone: {exc}", field="caller_phone") from exc
         with self._db.read() as s:
             return self._views(s, repo.tickets_by_phone(s, canonical, limit))
+
+    def related(
+        self,
+        actor: Actor,
+        *,
+        phone: str | None = None,
+        place: str = "",
+        details: str = "",
+        exclude: Sequence[str] = (),
+        limit: int = 10,
+    ) -> builtins.list[RelatedTicket]:
+        """Open tickets the intake may be bound to (spec §8): the same caller first, then the
+        same or a similar place. ``reason`` says why each was proposed."""
+        actor.require(Permission.READ_QUEUE, "read tickets")
+        canonical = None
+        if phone:
+            try:
+                canonical = normalize_phone(phone)
+            except PhoneError:
+                canonical = None
+        place = place.strip()[:200]
+        out: dict[str, RelatedTicket] = {}
+        with self._db.read() as s:
+            if canonical:
+                for t in repo.tickets_by_phone(s, canonical, limit):
+                    if t.status in OPEN_STATUSES and t.number not in exclude:
+                        out.setdefault(
+                            t.number,
+                            RelatedTicket(
+                                t.number, "same_caller", t.status, t.place, t.details, t.created_at
+                            ),
+                        )
+            if len(place) >= 2 and len(out) < limit:
+                for t in repo.open_tickets_like(s, place, limit=limit):
+                    if t.number not in exclude:
+                        out.setdefault(
+                            t.number,
+                            RelatedTicket(t.number, "same_place", t.status, t.place, t.details, t.created_at),
+                        )
+        return list(out.values())[:limit]
 
     def open_statuses(self) -> frozenset[Status]:
         return OPEN_STATUSES

@@ -67,6 +67,7 @@ class TicketView:
     closed_at: datetime | None
     bound_to: list[str]
     accepted_by: str | None
+    anonymous: bool = False
     round: int = 1
     supervised: bool = False
     escalated: bool = False

@@ -104,6 +104,7 @@ class Ticket(SQLModel, table=True):
     urgent: bool = False
     major: bool = False
     caller_name: str | None = Field(default=None, max_length=40)
+    anonymous: bool = False
     caller_phone: str | None = Field(default=None, max_length=20)
     event_time: datetime | None = Field(default=None, sa_column=_ts())
     place: str = Field(default="", max_length=200)
@@ -188,6 +189,29 @@ class HandoverEntry(SQLModel, table=True):
     staffing: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     acknowledged_by_id: int | None = Field(default=None, foreign_key="account.id")
     acknowledged_at: datetime | None = Field(default=None, sa_column=_ts())
+
+
+class DutyRecord(SQLModel, table=True):
+    """The duty record (值班记录): what happened on a shift, objective and complete; staff only."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    author_id: int = Field(foreign_key="account.id")
+    at: datetime = Field(sa_column=_ts(nullable=False, index=True))
+    text: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class QualityScore(SQLModel, table=True):
+    """A lead's scorecard for one call (质检, spec §12); ``items`` is JSON: norm -> score."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    call_id: int | None = Field(default=None, foreign_key="call.id", index=True)
+    ticket_id: int | None = Field(default=None, foreign_key="ticket.id", index=True)
+    agent_id: int = Field(foreign_key="account.id", index=True)
+    scored_by_id: int = Field(foreign_key="account.id")
+    at: datetime = Field(sa_column=_ts(nullable=False, index=True))
+    items: str = Field(sa_column=Column(Text, nullable=False))
+    total: float = 0.0
+    note: str = Field(default="", max_length=1000)
 
 
 class Audit(SQLModel, table=True):

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 13:06:25.035286
+Create Date: 2026-11-22
 """
 from collections.abc import Sequence
 
@@ -96,6 +96,17 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_call_agent_id'), ['agent_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_call_started_at'), ['started_at'], unique=False)
 
+    op.create_table('dutyrecord',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('author_id', sa.Integer(), nullable=False),
+    sa.Column('at', svcdesk.store.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('text', sa.Text(), nullable=False),
+    sa.ForeignKeyConstraint(['author_id'], ['account.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('dutyrecord', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_dutyrecord_at'), ['at'], unique=False)
+
     op.create_table('handoverentry',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('author_id', sa.Integer(), nullable=False),
@@ -146,6 +157,7 @@ def upgrade() -> None:
     sa.Column('urgent', sa.Boolean(), nullable=False),
     sa.Column('major', sa.Boolean(), nullable=False),
     sa.Column('caller_name', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=True),
+    sa.Column('anonymous', sa.Boolean(), nullable=False),
     sa.Column('caller_phone', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=True),
     sa.Column('event_time', svcdesk.store.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('place', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
@@ -236,6 +248,28 @@ def upgrade() -> None:
     with op.batch_alter_table('holdevent', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_holdevent_hold_id'), ['hold_id'], unique=False)
 
+    op.create_table('qualityscore',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('call_id', sa.Integer(), nullable=True),
+    sa.Column('ticket_id', sa.Integer(), nullable=True),
+    sa.Column('agent_id', sa.Integer(), nullable=False),
+    sa.Column('scored_by_id', sa.Integer(), nullable=False),
+    sa.Column('at', svcdesk.store.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('items', sa.Text(), nullable=False),
+    sa.Column('total', sa.Float(), nullable=False),
+    sa.Column('note', sqlmodel.sql.sqltypes.AutoString(length=1000), nullable=False),
+    sa.ForeignKeyConstraint(['agent_id'], ['account.id'], ),
+    sa.ForeignKeyConstraint(['call_id'], ['call.id'], ),
+    sa.ForeignKeyConstraint(['scored_by_id'], ['account.id'], ),
+    sa.ForeignKeyConstraint(['ticket_id'], ['ticket.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('qualityscore', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_qualityscore_agent_id'), ['agent_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_qualityscore_at'), ['at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_qualityscore_call_id'), ['call_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_qualityscore_ticket_id'), ['ticket_id'], unique=False)
+
     op.create_table('ticketkb',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('ticket_id', sa.Integer(), nullable=False),
@@ -279,6 +313,13 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_ticketkb_ticket_id'))
 
     op.drop_table('ticketkb')
+    with op.batch_alter_table('qualityscore', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_qualityscore_ticket_id'))
+        batch_op.drop_index(batch_op.f('ix_qualityscore_call_id'))
+        batch_op.drop_index(batch_op.f('ix_qualityscore_at'))
+        batch_op.drop_index(batch_op.f('ix_qualityscore_agent_id'))
+
+    op.drop_table('qualityscore')
     with op.batch_alter_table('holdevent', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_holdevent_hold_id'))
 
@@ -311,6 +352,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_handoverentry_created_at'))
 
     op.drop_table('handoverentry')
+    with op.batch_alter_table('dutyrecord', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_dutyrecord_at'))
+
+    op.drop_table('dutyrecord')
     with op.batch_alter_table('call', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_call_started_at'))
         batch_op.drop_index(batch_op.f('ix_call_agent_id'))
