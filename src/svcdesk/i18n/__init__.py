@@ -1,12 +1,31 @@
-"""Interface strings, Chinese and English, one key set (tests check both are complete)."""
+"""Interface strings, Chinese and English, one key set (tests check both are complete).
+
+Each area of the interface keeps its strings in its own module (``EN`` and ``ZH`` dicts with the
+same keys); they are merged here. A key may be defined by one module only.
+"""
 
 from __future__ import annotations
 
-from svcdesk.i18n.en import STRINGS as EN
-from svcdesk.i18n.zh import STRINGS as ZH
+from importlib import import_module
 
-CATALOGUES: dict[str, dict[str, str]] = {"zh": ZH, "en": EN}
-LANGUAGES = tuple(CATALOGUES)
+AREAS = ("core",)
+LANGUAGES = ("zh", "en")
+
+
+def _merge() -> dict[str, dict[str, str]]:
+    merged: dict[str, dict[str, str]] = {"zh": {}, "en": {}}
+    for area in AREAS:
+        module = import_module(f"svcdesk.i18n.{area}")
+        for lang, name in (("zh", "ZH"), ("en", "EN")):
+            strings: dict[str, str] = getattr(module, name)
+            clash = set(strings) & set(merged[lang])
+            if clash:
+                raise RuntimeError(f"i18n keys defined twice ({area}): {sorted(clash)[:5]}")
+            merged[lang].update(strings)
+    return merged
+
+
+CATALOGUES: dict[str, dict[str, str]] = _merge()
 
 
 class Translator:
@@ -19,5 +38,5 @@ class Translator:
     def __call__(self, key: str, **values: object) -> str:
         text = self._strings.get(key)
         if text is None:
-            text = EN.get(key, key)
+            text = CATALOGUES["en"].get(key, key)
         return text.format(**values) if values else text
