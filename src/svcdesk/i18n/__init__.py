@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from importlib import import_module
 
-AREAS = ("core",)
+AREAS = ("core", "domain")
 LANGUAGES = ("zh", "en")
 
 
