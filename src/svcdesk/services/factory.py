@@ -7,8 +7,11 @@ from dataclasses import dataclass
 from svcdesk.domain.clock import Clock, SystemClock
 from svcdesk.services.accounts import AccountService
 from svcdesk.services.calendar import CalendarService
+from svcdesk.services.calls import CallService
+from svcdesk.services.drafts import DraftService
 from svcdesk.services.reference import ReferenceService
 from svcdesk.services.settings import Settings
+from svcdesk.services.suggest import SuggestService
 from svcdesk.services.tickets import TicketService
 from svcdesk.store import migrate
 from svcdesk.store.database import Database
@@ -23,6 +26,9 @@ class Services:
     calendar: CalendarService
     reference: ReferenceService
     tickets: TicketService
+    calls: CallService
+    drafts: DraftService
+    suggest: SuggestService
 
     def close(self) -> None:
         self.db.dispose()
@@ -36,6 +42,7 @@ def build_services(settings: Settings, clock: Clock | None = None, *, check: boo
     if check:
         migrate.ensure_current(db)
     calendar = CalendarService(db, settings.data, clock, settings.tz)
+    tickets = TicketService(db, clock, settings.tz, calendar)
     return Services(
         settings=settings,
         clock=clock,
@@ -43,7 +50,10 @@ def build_services(settings: Settings, clock: Clock | None = None, *, check: boo
         accounts=AccountService(db, clock),
         calendar=calendar,
         reference=ReferenceService(db, clock, settings.data),
-        tickets=TicketService(db, clock, settings.tz, calendar),
+        tickets=tickets,
+        calls=CallService(db, clock, tickets),
+        drafts=DraftService(db, clock),
+        suggest=SuggestService(db),
     )
 
 

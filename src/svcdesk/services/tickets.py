@@ -134,9 +134,11 @@ class TicketService:
         bind_to: str | None = None,
         bind_kind: str = "same_matter",
         call_id: int | None = None,
+        callback_at: datetime | None = None,
     ) -> TicketView:
         """Submits an intake: a closed direct ticket, a ticket for the lead's queue, or a
-        phone hand-over already with its unit."""
+        phone hand-over already with its unit. ``callback_at``: the caller agreed during a
+        hold to hang up and be called back then (spec §6); it shows in the agent's callbacks."""
         actor.require(Permission.TAKE_CALL, "take calls")
         now = self._now()
         try:
@@ -155,6 +157,11 @@ class TicketService:
         handover_contact = _text(handover_contact, "handover_contact", 80, required=False)
         if bind_to is not None and bind_kind not in BIND_KINDS:
             raise Invalid(f"bind kind: one of {', '.join(BIND_KINDS)}", field="bind_kind")
+        if callback_at is not None:
+            if callback_at.tzinfo is None:
+                callback_at = callback_at.replace(tzinfo=self._tz)
+            if callback_at <= now:
+                raise Invalid("callback_at: the promised callback must be in the future", field="callback_at")
         action = {
             Mode.DIRECT: Action.SUBMIT_DIRECT,
             Mode.TRANSFER: Action.SUBMIT_TRANSFER,
@@ -220,6 +227,11 @@ class TicketService:
                 if handover_contact:
                     note += f" ({handover_contact})"
             audit.record(s, actor, now, "submit", note, t.id)
+            if callback_at is not None:
+                t.callback_next_at = callback_at
+                s.add(t)
+                when = callback_at.astimezone(self._tz).isoformat()
+                audit.record(s, actor, now, "callback_promised", f"caller to be called back at {when}", t.id)
             for kb_id in dict.fromkeys(kb_ids):
                 s.add(TicketKb(ticket_id=t.id, kb_id=kb_id))
             if bind_to:
