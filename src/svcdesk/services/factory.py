@@ -9,6 +9,7 @@ from svcdesk.services.accounts import AccountService
 from svcdesk.services.calendar import CalendarService
 from svcdesk.services.calls import CallService
 from svcdesk.services.drafts import DraftService
+from svcdesk.services.metrics import MetricsService
 from svcdesk.services.reference import ReferenceService
 from svcdesk.services.settings import Settings
 from svcdesk.services.suggest import SuggestService
@@ -29,6 +30,7 @@ class Services:
     calls: CallService
     drafts: DraftService
     suggest: SuggestService
+    metrics: MetricsService
 
     def close(self) -> None:
         self.db.dispose()
@@ -43,6 +45,7 @@ def build_services(settings: Settings, clock: Clock | None = None, *, check: boo
         migrate.ensure_current(db)
     calendar = CalendarService(db, settings.data, clock, settings.tz)
     tickets = TicketService(db, clock, settings.tz, calendar)
+    metrics = MetricsService(db, clock, settings.tz)
     return Services(
         settings=settings,
         clock=clock,
@@ -54,6 +57,7 @@ def build_services(settings: Settings, clock: Clock | None = None, *, check: boo
         calls=CallService(db, clock, tickets),
         drafts=DraftService(db, clock),
         suggest=SuggestService(db),
+        metrics=metrics,
     )
 
 

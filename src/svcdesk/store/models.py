@@ -93,6 +93,11 @@ class Ticket(SQLModel, table=True):
         Index("ix_ticket_unit_status", "unit_id", "status"),
         Index("ix_ticket_accepted_status", "accepted_by_id", "status"),
         Index("ix_ticket_status_callback_due", "status", "callback_due_at"),
+        # The reports' rates find the limits and the steps that fall in a period (migration 0002).
+        Index("ix_ticket_due_at", "due_at"),
+        Index("ix_ticket_replied_at", "replied_at"),
+        Index("ix_ticket_callback_due_at", "callback_due_at"),
+        Index("ix_ticket_called_back_at", "called_back_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
