@@ -427,59 +427,112 @@ class TicketService:
                     f"{actor.username} may only call back the tickets they accepted; "
                     f"{t.number} was accepted by someone else"
                 )
-            previous = repo.callbacks_for_ticket(s, t.id or 0)
-            round_at_call = t.round
-            text = note
-            if result in ("satisfied", "basically_satisfied"):
+            if t.status != Status.AWAITING_CALLBACK.value and t.callback_next_at is not None:
+                self._promised_callback(s, actor, t, result, note, next_at, now)
+            else:
+                self._satisfaction_callback(s, actor, t, result, note, next_at, now)
+        return self.get(actor, number)
+
+    def _satisfaction_callback(
+        self,
+        s: Session,
+        actor: Actor,
+        t: Ticket,
+        result: str,
+        note: str,
+        next_at: datetime | None,
+        now: datetime,
+    ) -> None:
+        """The callback of spec §7 on a ticket the unit replied to."""
+        previous = repo.callbacks_for_ticket(s, t.id or 0)
+        round_at_call = t.round
+        text = note
+        if result in ("satisfied", "basically_satisfied"):
+            t.status = self._move(t, Action.CALLBACK_CLOSE).value
+            t.closed_at = now
+            t.close_reason = "callback"
+            t.callback_next_at = None
+        elif result == "unsatisfied":
+            if t.round >= 2:
+                t.status = self._move(t, Action.CALLBACK_TO_OFFICE).value
+                t.supervised = True
+                text = f"unsatisfied again in round {t.round}: to the office for supervision; {note}"
+            else:
+                t.status = self._move(t, Action.CALLBACK_SECOND_ROUND).value
+                t.round += 1
+                t.dispatch_due_at = limits.dispatch_due(now)
+                t.due_at = None
+                t.due_provisional = False
+                text = f"unsatisfied: second round, to be re-dispatched; {note}"
+            t.callback_next_at = None
+        else:
+            self._move(t, Action.CALLBACK_RETRY)
+            attempts = [c for c in previous if c.round == t.round and c.result == "unreached"]
+            first = attempts[0].at if attempts else now
+            give_up = limits.unreachable_after(first, self._calendar.calendar(), self._tz)
+            if next_at is None and attempts and now >= give_up.at:
                 t.status = self._move(t, Action.CALLBACK_CLOSE).value
                 t.closed_at = now
-                t.close_reason = "callback"
+                t.close_reason = "unreachable"
                 t.callback_next_at = None
-            elif result == "unsatisfied":
-                if t.round >= 2:
-                    t.status = self._move(t, Action.CALLBACK_TO_OFFICE).value
-                    t.supervised = True
-                    text = f"unsatisfied again in round {t.round}: to the office for supervision; {note}"
-                else:
-                    t.status = self._move(t, Action.CALLBACK_SECOND_ROUND).value
-                    t.round += 1
-                    t.dispatch_due_at = limits.dispatch_due(now)
-                    t.due_at = None
-                    t.due_provisional = False
-                    text = f"unsatisfied: second round, to be re-dispatched; {note}"
-                t.callback_next_at = None
+                text = f"not reached since {first.isoformat()}: closed as unreachable; {note}"
             else:
-                self._move(t, Action.CALLBACK_RETRY)
-                attempts = [c for c in previous if c.round == t.round and c.result == "unreached"]
-                first = attempts[0].at if attempts else now
-                give_up = limits.unreachable_after(first, self._calendar.calendar(), self._tz)
-                if next_at is None and attempts and now >= give_up.at:
-                    t.status = self._move(t, Action.CALLBACK_CLOSE).value
-                    t.closed_at = now
-                    t.close_reason = "unreachable"
-                    t.callback_next_at = None
-                    text = f"not reached since {first.isoformat()}: closed as unreachable; {note}"
-                else:
-                    t.callback_next_at = next_at or now + UNREACHED_RETRY
-                    text = f"not reached; next attempt {t.callback_next_at.astimezone(self._tz).isoformat()}"
-                    if note:
-                        text += f"; {note}"
-            t.callback_result = result
-            t.called_back_at = now
-            s.add(
-                Callback(
-                    ticket_id=t.id or 0,
-                    agent_id=actor.id,
-                    at=now,
-                    result=result,
-                    note=note,
-                    next_at=t.callback_next_at,
-                    round=round_at_call,
-                )
+                t.callback_next_at = next_at or now + UNREACHED_RETRY
+                text = f"not reached; next attempt {t.callback_next_at.astimezone(self._tz).isoformat()}"
+                if note:
+                    text += f"; {note}"
+        t.callback_result = result
+        t.called_back_at = now
+        s.add(
+            Callback(
+                ticket_id=t.id or 0,
+                agent_id=actor.id,
+                at=now,
+                result=result,
+                note=note,
+                next_at=t.callback_next_at,
+                round=round_at_call,
             )
-            self._save(s, t, now)
-            audit.record(s, actor, now, f"callback_{result}", text.strip("; "), t.id)
-        return self.get(actor, number)
+        )
+        self._save(s, t, now)
+        audit.record(s, actor, now, f"callback_{result}", text.strip("; "), t.id)
+
+    def _promised_callback(
+        self,
+        s: Session,
+        actor: Actor,
+        t: Ticket,
+        result: str,
+        note: str,
+        next_at: datetime | None,
+        now: datetime,
+    ) -> None:
+        """A callback promised to the caller during a hold (spec §6), on a ticket that is not
+        awaiting its satisfaction callback: reached, the promise is kept (the caller's opinion
+        is recorded, the ticket's status does not change); not reached, it comes back at the
+        new time."""
+        if result == "unreached":
+            t.callback_next_at = next_at or now + UNREACHED_RETRY
+            when = t.callback_next_at.astimezone(self._tz).isoformat()
+            text = f"promised callback not reached; next attempt {when}"
+        else:
+            t.callback_next_at = None
+            text = f"promised callback made: {result}"
+        if note:
+            text += f"; {note}"
+        s.add(
+            Callback(
+                ticket_id=t.id or 0,
+                agent_id=actor.id,
+                at=now,
+                result=result,
+                note=note,
+                next_at=t.callback_next_at,
+                round=t.round,
+            )
+        )
+        self._save(s, t, now)
+        audit.record(s, actor, now, "callback_promised", text, t.id)
 
     # -- related tickets -----------------------------------------------------------------
 
