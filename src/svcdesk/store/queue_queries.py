@@ -175,11 +175,11 @@ def count_by(session: Session, f: QueueFilter, key: str) -> list[tuple[str, int]
     """The list's matters counted by ``unit`` (code) or ``category``, largest first."""
     if key == "unit":
         q = (
-            select(func.coalesce(Unit.code, ""), func.count())
+            select(Unit.code, func.count())
             .select_from(Ticket)
             .join(Unit, col(Unit.id) == col(Ticket.unit_id), isouter=True)
             .where(*_where(f))
-            .group_by(func.coalesce(Unit.code, ""))
+            .group_by(col(Unit.code))
         )
     elif key == "category":
         q = (
@@ -190,7 +190,7 @@ def count_by(session: Session, f: QueueFilter, key: str) -> list[tuple[str, int]
         )
     else:
         raise ValueError(f"count by unit or category, not {key!r}")
-    rows = [(str(k), int(n)) for k, n in session.exec(q)]
+    rows = [(k or "", int(n)) for k, n in session.exec(q)]
     return sorted(rows, key=lambda r: (-r[1], r[0]))
 
 
