@@ -9,6 +9,7 @@ from svcdesk.services.accounts import AccountService
 from svcdesk.services.calendar import CalendarService
 from svcdesk.services.calls import CallService
 from svcdesk.services.drafts import DraftService
+from svcdesk.services.lead import LeadServices
 from svcdesk.services.metrics import MetricsService
 from svcdesk.services.reference import ReferenceService
 from svcdesk.services.settings import Settings
@@ -31,6 +32,8 @@ class Services:
     drafts: DraftService
     suggest: SuggestService
     metrics: MetricsService
+    lead: LeadServices
+    """The shift lead's and the office's: queue, callbacks, handover, quality, dashboard."""
 
     def close(self) -> None:
         self.db.dispose()
@@ -58,6 +61,7 @@ def build_services(settings: Settings, clock: Clock | None = None, *, check: boo
         drafts=DraftService(db, clock),
         suggest=SuggestService(db),
         metrics=metrics,
+        lead=LeadServices.build(db, clock, settings.tz, tickets, metrics),
     )
 
 
