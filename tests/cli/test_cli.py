@@ -21,9 +21,9 @@ runner = CliRunner()
 
 
 @pytest.fixture
-def cli(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[object]:
+def cli(db_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[object]:
     monkeypatch.setattr(common, "CLOCK", FixedClock(T0))
-    monkeypatch.setenv("SVCDESK_DB", str(db_path))
+    monkeypatch.setenv("SVCDESK_DB", db_url)
     monkeypatch.delenv("SVCDESK_USER", raising=False)
     monkeypatch.delenv("SVCDESK_PASSWORD", raising=False)
 
@@ -194,6 +194,7 @@ def test_accounts_administration(cli) -> None:  # type: ignore[no-untyped-def]
     assert {"agent3": False}.items() <= {r["username"]: r["active"] for r in rows}.items()
 
 
+@pytest.mark.sqlite_only  # checks the copy as a SQLite file; PostgreSQL: tests/store/test_faults.py
 def test_db_backup_and_check(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     target = tmp_path / "backup.db"
     assert cli("db", "backup", str(target)).exit_code == 3

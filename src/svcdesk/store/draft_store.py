@@ -19,14 +19,14 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlmodel import col
 
-from svcdesk.store.database import BUSY_TIMEOUT_MS, Database, DatabaseError
+from svcdesk.store.database import FAIL_FAST, Database, DatabaseUnavailable
 from svcdesk.store.models import IntakeDraft
 
+# DatabaseUnavailable is the store's one error for a database that is busy or away: the
+# services catch the same class whether a draft or any other step met the fault.
+__all__ = ["DRAFT_WAIT_MS", "DatabaseUnavailable", "delete_draft", "get_draft", "save_draft"]
+
 DRAFT_WAIT_MS = 1000
-
-
-class DatabaseUnavailable(DatabaseError):
-    """The database is locked by another writer for too long, or cannot be reached."""
 
 
 def is_unavailable(exc: BaseException) -> bool:
@@ -86,17 +86,18 @@ def _short_write(db: Database, wait_ms: int) -> Iterator[Connection]:
             conn.commit()
         finally:
             if db.is_sqlite:
-                _restore_busy_timeout(conn)
+                _restore_busy_timeout(conn, db.busy_timeout_ms)
 
 
-def _restore_busy_timeout(conn: Connection) -> None:
+def _restore_busy_timeout(conn: Connection, busy_timeout_ms: int) -> None:
     # A broken connection is discarded by the pool: nothing to restore then.
     with suppress(OperationalError, InterfaceError):
-        conn.exec_driver_sql(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        conn.exec_driver_sql(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
 
 
 def get_draft(db: Database, agent_id: int) -> tuple[str, datetime] | None:
-    with unavailable_as_error(), db.read() as s:
+    # No retries: the caller has the local copy to offer while the database is away.
+    with unavailable_as_error(), db.read(retry=FAIL_FAST) as s:
         draft = s.get(IntakeDraft, agent_id)
         return None if draft is None else (draft.data, draft.saved_at)
 

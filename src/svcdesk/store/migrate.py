@@ -8,9 +8,9 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
-from svcdesk.store.database import Database, DatabaseError
+from svcdesk.store.database import PG_WRITE_LOCK, Database, DatabaseError
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -40,13 +40,17 @@ def current_revision(db: Database) -> str | None:
 
 
 def check_schema(db: Database) -> str:
-    """'current', 'behind' or 'empty'; refuses a database from a newer svcdesk or not ours."""
+    """'current', 'behind' or 'empty'; refuses a database from a newer svcdesk or not ours.
+    A server that is away is waited for (:class:`DatabaseUnavailable` when it stays away)."""
     try:
-        rev = current_revision(db)
-        with db.engine.connect() as conn:
+        with db.read() as s:
+            conn = s.connection()
+            rev = MigrationContext.configure(conn).get_current_revision()
             tables = set(inspect(conn).get_table_names())
-    except Exception as exc:  # corrupt file, not a database, server gone
-        raise DatabaseError(f"cannot read the database at {db.url}: {exc}") from exc
+    except DatabaseError:
+        raise
+    except Exception as exc:  # corrupt file, not a database
+        raise DatabaseError(f"cannot read the database at {db.display_url}: {exc}") from exc
     if rev is None:
         if tables - {"alembic_version"}:
             raise DatabaseError("the database holds tables that are not svcdesk's; refusing to touch it")
@@ -60,9 +64,15 @@ def check_schema(db: Database) -> str:
 
 
 def upgrade(db: Database) -> None:
+    """Upgrades to the newest schema. On PostgreSQL, under the write lock every svcdesk writer
+    takes, so two workstations running ``svcdesk init`` at once upgrade one after the other
+    (the second finds nothing to do) and no agent writes to a half-upgraded schema."""
     check_schema(db)
+    db.refuse_if_damaged()
     cfg = _config(db.url)
     with db.engine.begin() as conn:
+        if not db.is_sqlite:
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PG_WRITE_LOCK})
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
 
