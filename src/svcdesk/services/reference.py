@@ -14,7 +14,7 @@ from svcdesk.domain.roles import Permission
 from svcdesk.services import audit
 from svcdesk.services.context import Actor
 from svcdesk.services.errors import Invalid
-from svcdesk.store import repo
+from svcdesk.store import repo, search
 from svcdesk.store.database import Database
 from svcdesk.store.models import KbEntry, Referral, Unit
 
@@ -95,13 +95,15 @@ class ReferenceService:
             return [ReferralView(r.key, r.name, r.number, r.note) for r in repo.referrals(s)]
 
     def kb_search(self, actor: Actor, text: str, limit: int = 20) -> list[KbView]:
+        """Entries whose title, keywords or answer contain every term of ``text`` (Chinese
+        substrings; terms separated by spaces), best first; any text is searched as typed."""
         actor.require(Permission.SEARCH_KB, "search the knowledge base")
         if len(text) > 200:
             raise Invalid("text: at most 200 characters", field="text")
         with self._db.read() as s:
             return [
                 KbView(e.id or 0, e.title, e.answer, e.department, e.contact, e.keywords, e.review_date)
-                for e in repo.kb_search(s, text, limit)
+                for e in search.kb_entries(s, text, limit)
             ]
 
     def scripts(self) -> dict[str, Any]:

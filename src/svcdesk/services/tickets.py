@@ -25,7 +25,7 @@ from svcdesk.services.calendar import CalendarService
 from svcdesk.services.context import Actor
 from svcdesk.services.errors import Conflict, Invalid, NotFound, PermissionDenied
 from svcdesk.services.views import CallbackView, HistoryEntry, TicketView
-from svcdesk.store import repo
+from svcdesk.store import repo, search
 from svcdesk.store.database import Database, Session
 from svcdesk.store.models import Call, Callback, Ticket, TicketKb, TicketLink
 
@@ -714,8 +714,13 @@ class TicketService:
         limit: int = 10,
     ) -> builtins.list[RelatedTicket]:
         """Open tickets the intake may be bound to (spec §8): the same caller first, then the
-        same or a similar place. ``reason`` says why each was proposed."""
+        same place, then similar place and details (``reason``: same_caller, same_place,
+        similar_details). Each look-up goes by an index (``store.search``), so this stays
+        fast however many tickets the centre holds; text that is too short simply proposes
+        nothing."""
         actor.require(Permission.READ_QUEUE, "read tickets")
+        if not 1 <= limit <= 100:
+            raise Invalid("limit: between 1 and 100", field="limit")
         canonical = None
         if phone:
             try:
@@ -723,25 +728,39 @@ class TicketService:
             except PhoneError:
                 canonical = None
         place = place.strip()[:200]
+        details = details.strip()[:1000]
+        excluded = set(exclude)
         out: dict[str, RelatedTicket] = {}
+
+        def propose(t: Ticket, reason: str) -> None:
+            if t.number not in excluded and len(out) < limit:
+                out.setdefault(
+                    t.number, RelatedTicket(t.number, reason, t.status, t.place, t.details, t.created_at)
+                )
+
         with self._db.read() as s:
             if canonical:
-                for t in repo.tickets_by_phone(s, canonical, limit):
-                    if t.status in OPEN_STATUSES and t.number not in exclude:
-                        out.setdefault(
-                            t.number,
-                            RelatedTicket(
-                                t.number, "same_caller", t.status, t.place, t.details, t.created_at
-                            ),
-                        )
+                for t in search.open_by_phone(s, canonical, limit + len(excluded)):
+                    propose(t, "same_caller")
             if len(place) >= 2 and len(out) < limit:
-                for t in repo.open_tickets_like(s, place, limit=limit):
-                    if t.number not in exclude:
-                        out.setdefault(
-                            t.number,
-                            RelatedTicket(t.number, "same_place", t.status, t.place, t.details, t.created_at),
-                        )
-        return list(out.values())[:limit]
+                for t in search.open_at_place(s, place, limit + len(excluded)):
+                    propose(t, "same_place")
+            if details and len(out) < limit:
+                for similar in search.similar_open(s, f"{place} {details}", limit + len(out)):
+                    propose(similar.ticket, "similar_details")
+        return list(out.values())
+
+    def search(self, actor: Actor, text: str, limit: int = 20) -> builtins.list[TicketView]:
+        """Tickets whose place or details contain every term of ``text`` (Chinese substrings;
+        terms separated by spaces), newest first. Any text is searched as typed: nothing in it
+        is taken as query syntax."""
+        actor.require(Permission.READ_QUEUE, "read tickets")
+        if len(text) > 200:
+            raise Invalid("text: at most 200 characters", field="text")
+        if not 1 <= limit <= 200:
+            raise Invalid("limit: between 1 and 200", field="limit")
+        with self._db.read() as s:
+            return self._views(s, search.tickets(s, text, limit))
 
     def open_statuses(self) -> frozenset[Status]:
         return OPEN_STATUSES

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import func, or_, text
 from sqlmodel import Session, col, select
@@ -25,6 +25,7 @@ from svcdesk.store.models import (
 )
 
 OPEN = ("awaiting_dispatch", "with_unit", "awaiting_callback", "supervised")
+_NEVER = datetime.max.replace(tzinfo=UTC)  # open tickets always have a deadline
 
 
 def next_ticket_serial(session: Session, day: str) -> int:
@@ -139,6 +140,30 @@ def list_tickets(
     limit: int | None = 50,
     offset: int = 0,
 ) -> list[Ticket]:
+    wanted = list(statuses or (OPEN if overdue_at is not None else ()))
+    wanted = [s for s in wanted if overdue_at is None or s in OPEN]
+    if order == "deadline" and limit is not None and len(wanted) > 1 and set(wanted) <= set(OPEN):
+        # One read per status, each walking the (status, deadline_at) index in order and
+        # stopping at the page's end, then merged: one read with ``status IN (…)`` would
+        # fetch and sort every open ticket to return a page of them.
+        per_status = [
+            t
+            for status in wanted
+            for t in list_tickets(
+                session,
+                statuses=[status],
+                category=category,
+                unit_id=unit_id,
+                accepted_by_id=accepted_by_id,
+                overdue_at=overdue_at,
+                created_from=created_from,
+                created_to=created_to,
+                order=order,
+                limit=offset + limit,
+            )
+        ]
+        per_status.sort(key=lambda t: (t.deadline_at or _NEVER, t.id or 0))
+        return per_status[offset : offset + limit]
     q = select(Ticket)
     if statuses:
         q = q.where(col(Ticket.status).in_(list(statuses)))
