@@ -101,7 +101,7 @@ MAX_LENGTHS: dict[str, int] = {
 
 #: Fields where line breaks and tabs are part of the text.
 MULTILINE_FIELDS: frozenset[str] = frozenset(
-    {"details", "note", "notes", "reply_text", "text", "reason", "reasons"}
+    {"details", "direct_result", "note", "notes", "reply_text", "text", "reason", "reasons"}
 )
 
 #: The intake screen's Tab order (contract), then the fields that are not on it.
