@@ -10,6 +10,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from svcdesk.cli import common
 from svcdesk.cli.admin import accounts_app, calendar_app, db_app, kb_app, units_app
 from svcdesk.cli.common import DbOpt, LangOpt, err, handled, out, settings
+from svcdesk.cli.export import app as export_app
+from svcdesk.cli.report import report as report_command
 from svcdesk.cli.tickets import app as tickets_app
 
 app = typer.Typer(
@@ -25,6 +27,8 @@ app.add_typer(db_app, name="db")
 app.add_typer(calendar_app, name="calendar")
 app.add_typer(units_app, name="units")
 app.add_typer(kb_app, name="kb")
+app.add_typer(export_app, name="export")
+app.command("report")(report_command)
 
 
 def _open_console(db: str | None, lang: str | None, phone: str | None = None) -> None:
