@@ -169,17 +169,21 @@ class TicketService:
         }[mode]
         status = next_status(Status.DRAFT, action)
         urgent = ticket_in.urgent or mode is Mode.PHONE_HANDOVER
-        with self._db.write() as s:
+
+        # One transaction, run again whole if the database was busy or the connection was cut
+        # before its commit (Database.transaction): it keeps nothing between attempts.
+        def submit(s: Session) -> str:
             unit_id = None
             if mode is Mode.PHONE_HANDOVER or ticket_in.unit_code:
                 unit_id = self._unit_id(s, ticket_in.unit_code, "unit_code")
-            if call_id is None:
+            call_ref = call_id
+            if call_ref is None:
                 call = Call(
                     agent_id=actor.id, phone=ticket_in.caller_phone or "", started_at=now, ended_at=now
                 )
                 s.add(call)
                 s.flush()
-                call_id = call.id
+                call_ref = call.id
             day = now.astimezone(self._tz).strftime("%Y%m%d")
             serial = repo.next_ticket_serial(s, day)
             t = Ticket(
@@ -199,7 +203,7 @@ class TicketService:
                 direct_result=direct_result,
                 unit_id=unit_id,
                 handover_contact=handover_contact,
-                call_id=call_id,
+                call_id=call_ref,
                 accepted_by_id=actor.id,
                 created_at=now,
                 updated_at=now,
@@ -237,7 +241,9 @@ class TicketService:
             if bind_to:
                 other = self._get(s, bind_to)
                 self._bind(s, actor, t, other, bind_kind, now)
-            number = t.number
+            return t.number
+
+        number = self._db.transaction(submit)
         return self.get(actor, number)
 
     # -- the lead's steps ----------------------------------------------------------------
@@ -260,7 +266,8 @@ class TicketService:
         note = _text(note, "note", 1000, required=False)
         now = self._now()
         cal = self._calendar.calendar()
-        with self._db.write() as s:
+
+        def step(s: Session) -> None:
             t = self._get(s, number)
             unit_id = self._unit_id(s, unit_code)
             self._move(t, Action.DISPATCH)
@@ -287,19 +294,24 @@ class TicketService:
                 if note:
                     text += f"; {note}"
                 audit.record(s, actor, now, "dispatch", text, m.id)
+
+        self._db.transaction(step)
         return self.get(actor, number)
 
     def remind(self, actor: Actor, number: str, note: str = "") -> TicketView:
         actor.require(Permission.REMIND, "remind units")
         note = _text(note, "note", 1000, required=False)
         now = self._now()
-        with self._db.write() as s:
+
+        def step(s: Session) -> None:
             t = self._get(s, number)
             self._move(t, Action.REMIND)
             for m in self._group(s, t, [Status.WITH_UNIT, Status.SUPERVISED]):
                 self._move(m, Action.REMIND)
                 self._save(s, m, now)
                 audit.record(s, actor, now, "remind", note, m.id)
+
+        self._db.transaction(step)
         return self.get(actor, number)
 
     def reply(
@@ -321,7 +333,8 @@ class TicketService:
         if at > now + timedelta(minutes=10):
             raise Invalid("replied_at: the reply cannot be in the future", field="replied_at")
         cal = self._calendar.calendar()
-        with self._db.write() as s:
+
+        def step(s: Session) -> None:
             t = self._get(s, number)
             self._move(t, Action.REPLY)
             if t.dispatched_at and at < t.dispatched_at:
@@ -339,6 +352,8 @@ class TicketService:
                 m.callback_next_at = None
                 self._save(s, m, now)
                 audit.record(s, actor, now, "reply", text if not handler else f"{text} ({handler})", m.id)
+
+        self._db.transaction(step)
         return self.get(actor, number)
 
     def return_(self, actor: Actor, number: str, reason: str) -> TicketView:
@@ -346,7 +361,8 @@ class TicketService:
         actor.require(Permission.RECORD_RETURN, "record returns")
         reason = _text(reason, "reason", 1000, required=True)
         now = self._now()
-        with self._db.write() as s:
+
+        def step(s: Session) -> None:
             t = self._get(s, number)
             t.status = self._move(t, Action.RETURN).value
             codes = repo.unit_codes_by_ids(s, [t.unit_id])
@@ -358,6 +374,8 @@ class TicketService:
             t.dispatch_due_at = limits.dispatch_due(now)
             self._save(s, t, now)
             audit.record(s, actor, now, "return", f"returned by {unit}: {reason}", t.id)
+
+        self._db.transaction(step)
         return self.get(actor, number)
 
     def escalate(self, actor: Actor, number: str, note: str = "") -> TicketView:
@@ -365,37 +383,46 @@ class TicketService:
         actor.require(Permission.REMIND, "send tickets to the office")
         note = _text(note, "note", 1000, required=False)
         now = self._now()
-        with self._db.write() as s:
+
+        def step(s: Session) -> None:
             t = self._get(s, number)
             self._move(t, Action.ESCALATE)
             t.escalated = True
             self._save(s, t, now)
             audit.record(s, actor, now, "escalate", note, t.id)
+
+        self._db.transaction(step)
         return self.get(actor, number)
 
     def supervise(self, actor: Actor, number: str, note: str = "") -> TicketView:
         actor.require(Permission.SUPERVISE, "supervise tickets (督办)")
         note = _text(note, "note", 1000, required=False)
         now = self._now()
-        with self._db.write() as s:
+
+        def step(s: Session) -> None:
             t = self._get(s, number)
             t.status = self._move(t, Action.SUPERVISE).value
             t.supervised = True
             self._save(s, t, now)
             audit.record(s, actor, now, "supervise", note, t.id)
+
+        self._db.transaction(step)
         return self.get(actor, number)
 
     def close_supervised(self, actor: Actor, number: str, note: str) -> TicketView:
         actor.require(Permission.CLOSE_SUPERVISED, "close supervised tickets")
         note = _text(note, "note", 1000, required=True)
         now = self._now()
-        with self._db.write() as s:
+
+        def step(s: Session) -> None:
             t = self._get(s, number)
             t.status = self._move(t, Action.CLOSE_SUPERVISED).value
             t.closed_at = now
             t.close_reason = "office"
             self._save(s, t, now)
             audit.record(s, actor, now, "close", note, t.id)
+
+        self._db.transaction(step)
         return self.get(actor, number)
 
     # -- callbacks -----------------------------------------------------------------------
@@ -420,7 +447,8 @@ class TicketService:
                 raise Invalid("next_at: a new time is only for a caller not reached or busy", field="next_at")
             if next_at <= now:
                 raise Invalid("next_at: the new time must be in the future", field="next_at")
-        with self._db.write() as s:
+
+        def step(s: Session) -> None:
             t = self._get(s, number)
             if not actor.can(Permission.DISPATCH) and t.accepted_by_id != actor.id:
                 raise PermissionDenied(
@@ -431,6 +459,8 @@ class TicketService:
                 self._promised_callback(s, actor, t, result, note, next_at, now)
             else:
                 self._satisfaction_callback(s, actor, t, result, note, next_at, now)
+
+        self._db.transaction(step)
         return self.get(actor, number)
 
     def _satisfaction_callback(
@@ -567,10 +597,13 @@ class TicketService:
         if kind not in BIND_KINDS:
             raise Invalid(f"kind: one of {', '.join(BIND_KINDS)}, not {kind!r}", field="kind")
         now = self._now()
-        with self._db.write() as s:
+
+        def step(s: Session) -> None:
             t = self._get(s, number)
             o = self._get(s, other)
             self._bind(s, actor, t, o, kind, now)
+
+        self._db.transaction(step)
         return self.get(actor, number)
 
     # -- reading -------------------------------------------------------------------------
