@@ -52,7 +52,9 @@ Satisfaction (:func:`satisfaction_of`)
 Counts
     Tickets *created* in the window, by category and subtype, by handling mode and by the
     unit that holds them now (none for direct tickets and those awaiting dispatch). Each
-    ticket is the record of one call.
+    ticket is the record of one call. For each unit, beside its tickets: its *handled within
+    the limit* outcomes decided in the window (for the tickets it holds now) and the tickets
+    it holds now (with the unit, or supervised) past their handling limit.
 
 Overdue now (:func:`is_overdue`)
     Open tickets (awaiting dispatch, with a unit, awaiting callback, supervised) whose
@@ -315,6 +317,7 @@ class UnitFigures:
     handled_in_time: Rate
     """Handled within the limit, decided in the window, for tickets this unit holds now."""
     overdue_now: int
+    """Tickets the unit holds now (with the unit, or supervised) past their handling limit."""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -496,11 +499,9 @@ class MetricsService:
         """Open tickets past their nearest limit at ``as_of``, by status."""
         self._check(actor)
         now = self._as_of(as_of)
-        out = dict.fromkeys(OPEN_ORDER, 0)
         with self._db.read() as s:
-            for status, _unit_id, n in q.overdue_counts(s, now):
-                out[status] = out.get(status, 0) + n
-        return out
+            found = q.overdue_counts(s, now)
+        return {status: found.get(status, 0) for status in OPEN_ORDER}
 
     def bound_groups(self, actor: Actor, window: Window, limit: int = GROUPS_SHOWN) -> list[GroupFigures]:
         self._check(actor)
@@ -518,13 +519,9 @@ class MetricsService:
         counts = self.counts(actor, window)
         handling = self._handling(window, now)
         results = self.callback_results(actor, window)
-        overdue: dict[str, int] = dict.fromkeys(OPEN_ORDER, 0)
-        overdue_by_unit: dict[int, int] = {}
+        overdue = self.overdue_now(actor, now)
         with self._db.read() as s:
-            for status, unit_id, n in q.overdue_counts(s, now):
-                overdue[status] = overdue.get(status, 0) + n
-                if unit_id is not None:
-                    overdue_by_unit[unit_id] = overdue_by_unit.get(unit_id, 0) + n
+            overdue_by_unit = q.unit_overdue_counts(s, now)
             units = q.units(s)
         units_out = []
         for unit_id, code, name in units:

@@ -13,6 +13,7 @@ from sqlalchemy import ColumnElement, Select, func, select
 from sqlmodel import Session, col
 
 from svcdesk.store.models import Account, Ticket, Unit
+from svcdesk.store.report_queries import sqlite_param
 
 #: The ticket columns an export reads, in the order of each row it yields.
 COLUMNS: tuple[str, ...] = (
@@ -107,7 +108,7 @@ def batches(session: Session, f: TicketFilter, size: int = 2_000) -> Iterator[li
     if conn.dialect.name == "sqlite":
         compiled = stmt.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
         params = compiled.construct_params()
-        values = [_sqlite_param(params[name]) for name in compiled.positiontup or ()]
+        values = [sqlite_param(params[name]) for name in compiled.positiontup or ()]
         cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
         try:
             cursor.execute(str(compiled), values)
@@ -131,13 +132,6 @@ def batches(session: Session, f: TicketFilter, size: int = 2_000) -> Iterator[li
                     values[i] = v.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
             out.append(tuple(values))
         yield out
-
-
-def _sqlite_param(value: Any) -> Any:
-    """A bound value as the ``UTCDateTime`` column type stores it on SQLite."""
-    if isinstance(value, datetime):
-        return value.astimezone(UTC).replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
-    return value
 
 
 def group_numbers(session: Session, group_ids: Iterable[int]) -> dict[int, list[str]]:

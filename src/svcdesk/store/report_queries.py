@@ -7,7 +7,7 @@ Each range is half-open ``[start, end)`` on aware datetimes.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
 from sqlalchemy import ColumnElement, and_, case, func, or_, select
@@ -16,6 +16,7 @@ from sqlmodel import Session, col
 from svcdesk.store.models import Audit, Ticket, Unit
 
 OPEN = ("awaiting_dispatch", "with_unit", "awaiting_callback", "supervised")
+UNIT_HOLDS = ("with_unit", "supervised")
 _BATCH = 5_000
 
 #: The audit actions of the satisfaction callbacks of spec §7, one per attempt.
@@ -32,9 +33,44 @@ def _between(column: Any, start: datetime, end: datetime) -> ColumnElement[bool]
     return and_(c >= start, c < end)
 
 
-def _stream(session: Session, stmt: Any) -> Iterator[tuple[Any, ...]]:
-    for row in session.execute(stmt.execution_options(yield_per=_BATCH)):
-        yield tuple(row)
+def _stream(session: Session, stmt: Any, times: tuple[int, ...]) -> Iterator[tuple[Any, ...]]:
+    """The rows of ``stmt``; the columns at ``times`` as aware UTC datetimes.
+
+    On SQLite the rows are read from the driver's cursor directly, on the session's connection
+    and inside its transaction, and the stored UTC text is parsed here: SQLAlchemy's
+    per-value processing would cost more than the query itself on a month of tickets."""
+    conn = session.connection()
+    if conn.dialect.name != "sqlite":
+        for row in conn.execute(stmt, execution_options={"yield_per": _BATCH}):
+            yield tuple(row)
+        return
+    compiled = stmt.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
+    params = compiled.construct_params()
+    values = [sqlite_param(params[name]) for name in compiled.positiontup or ()]
+    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    parse = datetime.fromisoformat
+    try:
+        cursor.execute(str(compiled), values)
+        while True:
+            part = cursor.fetchmany(_BATCH)
+            if not part:
+                break
+            for row in part:
+                out = list(row)
+                for i in times:
+                    v = out[i]
+                    if v is not None:
+                        out[i] = parse(v).replace(tzinfo=UTC)
+                yield tuple(out)
+    finally:
+        cursor.close()
+
+
+def sqlite_param(value: Any) -> Any:
+    """A bound value as the ``UTCDateTime`` column type stores it on SQLite (naive UTC text)."""
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
+    return value
 
 
 def dispatch_rows(
@@ -44,7 +80,7 @@ def dispatch_rows(
     stmt = select(col(Ticket.mode), col(Ticket.created_at), col(Ticket.first_dispatched_at)).where(
         _between(Ticket.created_at, start, end)
     )
-    yield from _stream(session, stmt)  # type: ignore[misc]
+    yield from _stream(session, stmt, (1, 2))  # type: ignore[misc]
 
 
 def handling_rows(
@@ -55,7 +91,7 @@ def handling_rows(
     stmt = select(
         col(Ticket.unit_id), col(Ticket.dispatched_at), col(Ticket.due_at), col(Ticket.replied_at)
     ).where(or_(_between(Ticket.due_at, start, end), _between(Ticket.replied_at, start, end)))
-    yield from _stream(session, stmt)  # type: ignore[misc]
+    yield from _stream(session, stmt, (1, 2, 3))  # type: ignore[misc]
 
 
 def callback_rows(
@@ -70,7 +106,7 @@ def callback_rows(
         col(Ticket.callback_result),
         col(Ticket.close_reason),
     ).where(or_(_between(Ticket.callback_due_at, start, end), _between(Ticket.called_back_at, start, end)))
-    yield from _stream(session, stmt)  # type: ignore[misc]
+    yield from _stream(session, stmt, (0, 1, 2))  # type: ignore[misc]
 
 
 def callback_result_counts(session: Session, start: datetime, end: datetime) -> dict[str, int]:
@@ -100,15 +136,28 @@ def created_counts(
     return [(c, s, m, u, int(n)) for c, s, m, u, n in session.execute(stmt)]
 
 
-def overdue_counts(session: Session, now: datetime) -> list[tuple[str, int | None, int]]:
-    """``(status, unit_id, tickets)`` of the open tickets whose nearest limit has passed."""
+def overdue_counts(session: Session, now: datetime) -> dict[str, int]:
+    """Open tickets whose nearest limit has passed, by status (read from the
+    ``(status, deadline_at)`` index alone)."""
     stmt = (
-        select(col(Ticket.status), col(Ticket.unit_id), func.count())
+        select(col(Ticket.status), func.count())
         .where(col(Ticket.status).in_(OPEN))
         .where(col(Ticket.deadline_at) < now)
-        .group_by(col(Ticket.status), col(Ticket.unit_id))
+        .group_by(col(Ticket.status))
     )
-    return [(s, u, int(n)) for s, u, n in session.execute(stmt)]
+    return {s: int(n) for s, n in session.execute(stmt)}
+
+
+def unit_overdue_counts(session: Session, now: datetime) -> dict[int, int]:
+    """Tickets each unit holds (with the unit, or supervised) past their limit, by unit id."""
+    stmt = (
+        select(col(Ticket.unit_id), func.count())
+        .where(col(Ticket.status).in_(UNIT_HOLDS))
+        .where(col(Ticket.deadline_at) < now)
+        .where(col(Ticket.unit_id).is_not(None))
+        .group_by(col(Ticket.unit_id))
+    )
+    return {int(u): int(n) for u, n in session.execute(stmt)}
 
 
 def unit_codes(session: Session) -> dict[int, str]:
