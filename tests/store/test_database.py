@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+import json
+import random
 import sqlite3
 import stat
 from pathlib import Path
+from typing import Any
 
 import pytest
+from typer.testing import CliRunner
 
+from svcdesk.cli.main import app
+from svcdesk.domain.clock import FixedClock
+from svcdesk.services import demo
 from svcdesk.services.factory import build_services, initialize
 from svcdesk.services.settings import Settings
 from svcdesk.store import migrate
-from svcdesk.store.database import Database, DatabaseError
-from tests.conftest import TZ
+from svcdesk.store.database import Database, DatabaseDamaged, DatabaseError
+from tests.conftest import T0, TZ, intake
 
 
 def test_a_new_database_file_is_readable_by_its_owner_only(tmp_path: Path) -> None:
@@ -71,3 +78,103 @@ def test_backup_is_a_consistent_copy(db_path: Path, tmp_path: Path) -> None:
     assert migrate.check_schema(copy) == "current"
     with pytest.raises(DatabaseError):
         db.backup(db_path)
+
+
+# -- damaged files -----------------------------------------------------------------------
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def filled(db_path: Path) -> Path:
+    """A real database with a few hundred tickets, its WAL folded into the file."""
+    services = build_services(Settings(db=str(db_path), tz=TZ), FixedClock(T0))
+    demo.generate(services, 400, seed=7)
+    services.close()
+    con = sqlite3.connect(db_path)
+    con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    con.close()
+    return db_path
+
+
+def ticket_pages(path: Path) -> list[int]:
+    con = sqlite3.connect(path)
+    try:
+        rows = con.execute("SELECT pageno FROM dbstat WHERE name = 'ticket' AND pagetype = 'leaf'")
+        return sorted(r[0] for r in rows)
+    except sqlite3.OperationalError:  # a SQLite built without the dbstat table
+        return []
+    finally:
+        con.close()
+
+
+def garble(path: Path, start: int, end: int) -> None:
+    data = bytearray(path.read_bytes())
+    rng = random.Random(12345)
+    data[start:end] = bytes(rng.randrange(256) for _ in range(end - start))
+    path.write_bytes(bytes(data))
+
+
+def cli(path: Path, *args: str) -> Any:
+    return runner.invoke(app, [*args, "--db", str(path)])
+
+
+def signed_in(path: Path, *args: str) -> Any:
+    return runner.invoke(app, [*args, "--db", str(path), "--user", "office1", "--password", "demo"])
+
+
+def test_a_truncated_file_is_refused_with_a_clear_message_and_left_alone(filled: Path) -> None:
+    data = filled.read_bytes()
+    filled.write_bytes(data[: len(data) // 2])
+    before = filled.read_bytes()
+    with pytest.raises(DatabaseDamaged, match="damaged or is not a svcdesk database"):
+        build_services(Settings(db=str(filled), tz=TZ))
+    with pytest.raises(DatabaseError, match="restore the latest backup"):
+        initialize(Settings(db=str(filled), tz=TZ))
+    for r in (signed_in(filled, "tickets", "list"), cli(filled, "init")):
+        assert r.exit_code == 6, r.output
+        assert "damaged" in r.stderr and "Traceback" not in r.stderr + r.stdout
+    r = cli(filled, "db", "check")
+    assert r.exit_code != 0 and "Traceback" not in r.stderr + r.stdout
+    assert filled.read_bytes() == before
+
+
+def test_garbage_in_the_middle_of_a_database_is_found_refused_and_never_written_over(filled: Path) -> None:
+    page_size = 4096
+    pages = ticket_pages(filled)
+    if pages:
+        page = pages[len(pages) // 2]
+        garble(filled, (page - 1) * page_size, page * page_size)
+    else:
+        size = filled.stat().st_size
+        garble(filled, size // 3, 2 * size // 3)
+    before = filled.read_bytes()
+    # The header and the schema are intact, so only a full check finds it: db check does.
+    r = cli(filled, "db", "check", "--json")
+    assert r.exit_code == 1
+    report = json.loads(r.stdout)
+    assert report["ok"] is False and report["problems"]
+    # init reads every page before it changes anything, and refuses.
+    r = cli(filled, "init")
+    assert r.exit_code == 6 and "damaged" in r.stderr and "Traceback" not in r.stderr
+    assert filled.read_bytes() == before
+    # Reading the damaged tickets is refused in plain words, not with a traceback...
+    r = signed_in(filled, "tickets", "list", "--limit", "10000")
+    assert r.exit_code == 6, r.output
+    assert "damaged" in r.stderr and "Traceback" not in r.stderr + r.stdout
+    # ...and once the damage is seen, svcdesk writes nothing more to the file.
+    services = build_services(Settings(db=str(filled), tz=TZ), FixedClock(T0))
+    office = services.accounts.sign_in("office1", "demo")
+    with pytest.raises(DatabaseDamaged):
+        services.tickets.list(office, limit=10000)
+    services.db.engine.dispose()
+    con = sqlite3.connect(filled)
+    con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    con.close()
+    after_seen = filled.read_bytes()
+    with pytest.raises(DatabaseDamaged):
+        services.accounts.sign_in("office1", "demo")
+    with pytest.raises(DatabaseDamaged):
+        services.tickets.take_call(office, intake())
+    services.close()
+    assert filled.read_bytes() == after_seen

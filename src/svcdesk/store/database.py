@@ -324,9 +324,9 @@ class Database:
         self._damage = exc if isinstance(exc, str) else _reason(exc)
         return DatabaseDamaged(
             f"cannot read the database at {self.display_url}: the file is damaged or is not a "
-            f"svcdesk database ({self._damage}). svcdesk has not changed it and will not write "
-            "to it: restore the latest backup (`svcdesk db backup` makes them) and keep this file "
-            "for inspection; `svcdesk db check` lists the damage"
+            f"svcdesk database ({self._damage}). svcdesk neither repairs nor replaces it, and "
+            "writes nothing more to it: restore the latest backup (`svcdesk db backup` makes "
+            "them) and keep this file for inspection; `svcdesk db check` lists the damage"
         )
 
     def _retrying(self, attempt: Callable[[], T], policy: RetryPolicy | None = None) -> T:
