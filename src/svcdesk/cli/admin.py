@@ -156,14 +156,26 @@ def db_check(
     password: PasswordOpt = None,
     lang: LangOpt = None,
 ) -> None:
-    """Check the database's integrity and schema version."""
+    """Check the database's integrity and schema version.
+
+    SQLite: the file's integrity and foreign-key checks; both backends: svcdesk's own checks
+    (each day's ticket counter, known statuses, every ticket's intake in the audit trail)."""
     s = settings(db, lang)
     database = Database(s.db)
     state = migrate.check_schema(database)
-    problems = database.integrity_problems()
+    problems = database.integrity_problems(svcdesk_checks=state != "empty")
+    about = database.describe()
     if as_json:
-        print_json({"schema": state, "problems": problems, "ok": not problems and state == "current"})
+        print_json(
+            {
+                "database": about,
+                "schema": state,
+                "problems": problems,
+                "ok": not problems and state == "current",
+            }
+        )
     else:
+        out.print(f"database: {about['backend']} {about['version']}  {about['url']}", markup=False)
         out.print(f"schema: {state}", markup=False)
         for p in problems:
             out.print(f"problem: {p}", markup=False)

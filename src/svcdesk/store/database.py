@@ -523,9 +523,21 @@ class Database:
         if problems:
             raise self._damaged("; ".join(problems[:3]))
 
-    def integrity_problems(self) -> list[str]:
+    def describe(self) -> dict[str, str]:
+        """Which database this is, for ``svcdesk db check``: backend, server version, where."""
+        with self.read() as s:
+            query = "SELECT sqlite_version()" if self.is_sqlite else "SHOW server_version"
+            version = str(s.connection().exec_driver_sql(query).scalar())
+        return {
+            "backend": "sqlite" if self.is_sqlite else "postgresql",
+            "version": version,
+            "url": self.display_url,
+        }
+
+    def integrity_problems(self, svcdesk_checks: bool = True) -> list[str]:
         """Empty when the database is sound. SQLite: its integrity and foreign-key checks;
-        both: svcdesk's own consistency checks (see ``store.health``)."""
+        both: svcdesk's own consistency checks (see ``store.health``), unless
+        ``svcdesk_checks`` is false (a database without svcdesk's tables yet)."""
         from svcdesk.store import health
 
         problems: list[str] = []
@@ -540,8 +552,9 @@ class Database:
             problems += [f"foreign key: {tuple(r)}" for r in fk]
             if problems:
                 return problems  # the logical checks would read damaged pages
-        with self.read() as s:
-            problems += health.consistency_problems(s)
+        if svcdesk_checks:
+            with self.read() as s:
+                problems += health.consistency_problems(s)
         return problems
 
 
