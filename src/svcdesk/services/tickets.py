@@ -324,6 +324,23 @@ class TicketService:
     ) -> TicketView:
         """Records a unit's reply (received by web, paper or fax) and starts the callback clock."""
         actor.require(Permission.RECORD_REPLY, "record units' replies")
+        self._db.transaction(lambda s: self.reply_in(s, actor, number, text, replied_at, handler))
+        return self.get(actor, number)
+
+    def reply_in(
+        self,
+        s: Session,
+        actor: Actor,
+        number: str,
+        text: str,
+        replied_at: datetime | None = None,
+        handler: str = "",
+    ) -> list[str]:
+        """:meth:`reply` inside the caller's transaction ``s``, with the same checks and the
+        same moves, so a bulk import can record a whole file of replies in one transaction.
+        Returns the numbers of the tickets moved on: the ticket and the members of its bound
+        group with the same unit."""
+        actor.require(Permission.RECORD_REPLY, "record units' replies")
         text = _text(text, "text", 4000, required=True)
         handler = _text(handler, "handler", 80, required=False)
         now = self._now()
@@ -333,28 +350,24 @@ class TicketService:
         if at > now + timedelta(minutes=10):
             raise Invalid("replied_at: the reply cannot be in the future", field="replied_at")
         cal = self._calendar.calendar()
-
-        def step(s: Session) -> None:
-            t = self._get(s, number)
-            self._move(t, Action.REPLY)
-            if t.dispatched_at and at < t.dispatched_at:
-                raise Invalid("replied_at: the reply cannot be earlier than the dispatch", field="replied_at")
-            members = [
-                m for m in self._group(s, t, [Status.WITH_UNIT, Status.SUPERVISED]) if m.unit_id == t.unit_id
-            ]
-            for m in members:
-                m.status = self._move(m, Action.REPLY).value
-                m.replied_at = at
-                m.reply_text = text
-                m.reply_handler = handler
-                due = limits.callback_due(at, cal, self._tz)
-                m.callback_due_at, m.callback_due_provisional = due.at, due.provisional
-                m.callback_next_at = None
-                self._save(s, m, now)
-                audit.record(s, actor, now, "reply", text if not handler else f"{text} ({handler})", m.id)
-
-        self._db.transaction(step)
-        return self.get(actor, number)
+        t = self._get(s, number)
+        self._move(t, Action.REPLY)
+        if t.dispatched_at and at < t.dispatched_at:
+            raise Invalid("replied_at: the reply cannot be earlier than the dispatch", field="replied_at")
+        members = [
+            m for m in self._group(s, t, [Status.WITH_UNIT, Status.SUPERVISED]) if m.unit_id == t.unit_id
+        ]
+        for m in members:
+            m.status = self._move(m, Action.REPLY).value
+            m.replied_at = at
+            m.reply_text = text
+            m.reply_handler = handler
+            due = limits.callback_due(at, cal, self._tz)
+            m.callback_due_at, m.callback_due_provisional = due.at, due.provisional
+            m.callback_next_at = None
+            self._save(s, m, now)
+            audit.record(s, actor, now, "reply", text if not handler else f"{text} ({handler})", m.id)
+        return [m.number for m in members]
 
     def return_(self, actor: Actor, number: str, reason: str) -> TicketView:
         """A unit returns (退回) a ticket that is not theirs: back to the lead's queue."""
