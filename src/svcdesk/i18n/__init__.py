@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from importlib import import_module
 
-AREAS = ("core", "domain", "reports")
+AREAS = ("core", "domain", "reports", "intake")
 LANGUAGES = ("zh", "en")
 
 

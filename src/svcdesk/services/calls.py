@@ -227,7 +227,10 @@ class CallService:
 
     @staticmethod
     def closing_keys() -> tuple[str, ...]:
-        return ("closing.0", "closing.1", "closing.2", "dialect")
+        """What ``end`` records: the closing line read (``closing.<n>`` of data/scripts.json,
+        ``dialect`` for a caller who could not be understood) or ``abandoned`` (the caller hung
+        up before anything could be taken)."""
+        return (*(f"closing.{n}" for n in range(10)), "dialect", "abandoned")
 
     # -- hold (spec §6) ------------------------------------------------------------------
 

@@ -1,35 +1,161 @@
 """The console's App: small on purpose. Screens own their bindings and call services from
-workers; the App holds the dependencies it was given and the signed-in account."""
+workers; the App holds the dependencies it was given, the signed-in account, and the few keys
+that work on every screen after sign-in."""
 
 from __future__ import annotations
 
-from textual.app import App
+from collections.abc import Iterable
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.content import Content
+from textual.screen import Screen
 
 from svcdesk.i18n import Translator
 from svcdesk.services.context import Actor
+from svcdesk.services.drafts import Draft
 from svcdesk.services.factory import Services
+from svcdesk.ui.errors import error_text
+from svcdesk.ui.keys import binding_commands, translate_bindings
 from svcdesk.ui.screens.sign_in import SignInScreen
 
 
 class SvcdeskApp(App[None]):
     TITLE = "svcdesk"
     CSS_PATH = "app.tcss"
-    BINDINGS = [("ctrl+q", "quit", "Quit")]
+    # Keys that work on every screen once signed in (screens add their own).
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "key.quit"),
+        Binding("f2", "new_call", "key.new_call"),
+        Binding("f3", "knowledge_base", "key.knowledge_base"),
+    ]
 
-    def __init__(self, services: Services, *, lang: str = "en", phone: str | None = None) -> None:
+    def __init__(
+        self, services: Services, *, lang: str = "en", phone: str | None = None, cursor_blink: bool = True
+    ) -> None:
         super().__init__()
+        self.cursor_blink = cursor_blink
         self.services = services
         self.t = Translator(lang)
         self.actor: Actor | None = None
         self.incoming_phone = phone
+        self.pending_draft: Draft | None = None
+        """A draft the agent chose to decide on later: F2 offers it again."""
+        translate_bindings(self, self.t, {"command_palette": "key.palette"})
+
+    def format_title(self, title: str, sub_title: str) -> Content:
+        # Textual joins them with an em dash, which CJK terminals draw two columns wide.
+        return Content(f"{title}  |  {sub_title}") if sub_title else Content(title)
 
     def on_mount(self) -> None:
         self.title = self.t("app.title")
         self.sub_title = self.t("app.subtitle")
         self.push_screen(SignInScreen())
 
-    def signed_in(self, actor: Actor) -> None:
-        from svcdesk.ui.screens.home import HomeScreen
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Nothing but quitting before someone signs in.
+        return not (action in ("new_call", "knowledge_base") and self.actor is None)
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        yield from binding_commands(self, screen)
+        if self.actor is not None:
+            yield SystemCommand(self.t("palette.desk"), self.t("palette.desk.help"), self.action_desk)
+            yield SystemCommand(
+                self.t("palette.sign_out"), self.t("palette.sign_out.help"), self.action_sign_out
+            )
+        yield from super().get_system_commands(screen)
+
+    # -- signing in and out --------------------------------------------------------------
+
+    def signed_in(self, actor: Actor, draft: Draft | None = None) -> None:
+        """Called by the sign-in screen; ``draft``: the account's unfinished intake, if any,
+        offered before anything else (an incoming call waits for the answer)."""
+        from svcdesk.ui.screens.desk import DeskScreen
 
         self.actor = actor
-        self.switch_screen(HomeScreen())
+        self.pending_draft = draft
+        if draft is None and self.incoming_phone:
+            # Straight to the incoming call (one screen switch: the caller is waiting).
+            self.action_new_call()
+            return
+        self.switch_screen(DeskScreen())
+        if draft is not None:
+            self._offer_draft(draft)
+
+    def _offer_draft(self, draft: Draft) -> None:
+        from svcdesk.ui.screens.draft_offer import DraftOfferScreen
+
+        self.push_screen(DraftOfferScreen(draft), lambda resume: self._draft_answer(draft, resume))
+
+    def _draft_answer(self, draft: Draft, resume: bool | None) -> None:
+        if resume is None:
+            return
+        self.pending_draft = None
+        if resume:
+            self._open_intake(draft=draft)
+            return
+        self._discard_draft()
+        if self.incoming_phone:
+            self.action_new_call()
+
+    @work(thread=True, group="draft-discard")
+    def _discard_draft(self) -> None:
+        assert self.actor is not None
+        try:
+            self.services.drafts.discard(self.actor)
+        except Exception as exc:  # the console never shows a traceback
+            self.call_from_thread(self.notify, error_text(self.t, exc), severity="warning")
+
+    def action_sign_out(self) -> None:
+        for screen in self.screen_stack:
+            flush = getattr(screen, "flush_draft", None)
+            if callable(flush):
+                flush()
+        self.actor = None
+        self.pending_draft = None
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+        self.switch_screen(SignInScreen())
+
+    # -- keys of every screen ------------------------------------------------------------
+
+    async def action_quit(self) -> None:
+        """Ctrl+Q: an intake typed a moment ago is saved as a draft before the console closes."""
+        for screen in self.screen_stack:
+            flush = getattr(screen, "flush_draft", None)
+            if callable(flush):
+                flush()
+        self.exit()
+
+    def action_desk(self) -> None:
+        from svcdesk.ui.screens.desk import DeskScreen
+
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+        if not isinstance(self.screen, DeskScreen):
+            self.switch_screen(DeskScreen())
+
+    def action_new_call(self) -> None:
+        """F2: a new call. On the intake screen itself the screen handles it."""
+        if self.pending_draft is not None:
+            self._offer_draft(self.pending_draft)
+            return
+        self._open_intake(phone=self.incoming_phone)
+        self.incoming_phone = None
+
+    def _open_intake(self, *, phone: str | None = None, draft: Draft | None = None) -> None:
+        from svcdesk.ui.screens.intake import IntakeScreen
+
+        if self.actor is None:
+            return
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+        self.switch_screen(IntakeScreen(phone=phone, draft=draft))
+
+    def action_knowledge_base(self) -> None:
+        from svcdesk.ui.screens.kb import KbScreen
+
+        if self.actor is None:
+            return
+        self.push_screen(KbScreen())

@@ -1,32 +1,25 @@
-"""Sign-in: every account signs in; the role decides what the console offers."""
+"""Sign-in: every account signs in; the role decides what the console offers. An unfinished
+intake of the account (a draft) is looked up in the same worker and offered at once."""
 
 from __future__ import annotations
-
-from typing import TYPE_CHECKING, cast
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Label, Static
 
 from svcdesk.services.context import Actor
-from svcdesk.services.errors import ServiceError
-from svcdesk.store.database import DatabaseError
+from svcdesk.services.drafts import Draft
+from svcdesk.services.errors import NotSignedIn
+from svcdesk.ui.errors import error_text
+from svcdesk.ui.screens.base import SvcScreen
 
-if TYPE_CHECKING:
-    from svcdesk.ui.app import SvcdeskApp
 
-
-class SignInScreen(Screen[None]):
+class SignInScreen(SvcScreen[None]):
     CSS_PATH = "sign_in.tcss"
 
-    @property
-    def svc_app(self) -> SvcdeskApp:
-        return cast("SvcdeskApp", self.app)
-
     def compose(self) -> ComposeResult:
-        t = self.svc_app.t
+        t = self.t
         yield Header()
         with Vertical(id="signin-box"):
             yield Static(t("signin.title"), id="signin-title")
@@ -53,20 +46,38 @@ class SignInScreen(Screen[None]):
         password = self.query_one("#password", Input).value
         message = self.query_one("#signin-message", Static)
         if not user or not password:
-            message.update(self.svc_app.t("signin.empty"))
+            message.update(self.t("signin.empty"))
             return
-        message.update(self.svc_app.t("signin.checking"))
+        message.update(self.t("signin.checking"))
         self._sign_in(user, password)
 
     @work(thread=True, exclusive=True, group="signin")
     def _sign_in(self, user: str, password: str) -> None:
         # Argon2 takes tens of milliseconds: never on the UI thread.
+        services = self.svc_app.services
         try:
-            actor = self.svc_app.services.accounts.sign_in(user, password)
-        except (ServiceError, DatabaseError) as exc:
-            self.app.call_from_thread(self._refused, str(exc))
+            actor = services.accounts.sign_in(user, password)
+        except NotSignedIn as exc:
+            self.app.call_from_thread(self._refused, self._refusal_text(str(exc), user))
             return
-        self.app.call_from_thread(self._accepted, actor)
+        except Exception as exc:  # the console never shows a traceback
+            self.app.call_from_thread(self._refused, error_text(self.t, exc))
+            return
+        try:
+            draft = services.drafts.load(actor)
+        except Exception:
+            # A draft that cannot be read must not keep the agent from working; the
+            # intake's own draft saving reports database problems.
+            draft = None
+        self.app.call_from_thread(self._accepted, actor, draft)
+
+    def _refusal_text(self, message: str, user: str) -> str:
+        if "disabled" in message:
+            return self.t("signin.disabled", user=user)
+        if "too many failed" in message:
+            minutes = "".join(ch for ch in message.split("try again in")[-1] if ch.isdigit()) or "5"
+            return self.t("signin.locked", user=user, minutes=minutes)
+        return self.t("signin.wrong")
 
     def _refused(self, reason: str) -> None:
         self.query_one("#signin-message", Static).update(reason)
@@ -74,5 +85,5 @@ class SignInScreen(Screen[None]):
         pw.value = ""
         pw.focus()
 
-    def _accepted(self, actor: Actor) -> None:
-        self.svc_app.signed_in(actor)
+    def _accepted(self, actor: Actor, draft: Draft | None) -> None:
+        self.svc_app.signed_in(actor, draft)
