@@ -141,10 +141,12 @@ def tickets(
         services.close()
     if to_stdout:
         sys.stdout.flush()
-        err.print(f"{result.rows} tickets exported", markup=False)
+        err.print(f"{result.rows} tickets exported", markup=False, soft_wrap=True)
         return
     if as_json:
         print_json(result.to_json())
         return
     masked = "names and phone numbers masked" if result.masked else "UNMASKED: handle with care"
-    out.print(f"{result.rows} tickets exported to {result.path} ({kind}, {masked})", markup=False)
+    out.print(
+        f"{result.rows} tickets exported to {result.path} ({kind}, {masked})", markup=False, soft_wrap=True
+    )

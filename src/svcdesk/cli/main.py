@@ -11,6 +11,7 @@ from svcdesk.cli import common
 from svcdesk.cli.admin import accounts_app, calendar_app, db_app, kb_app, units_app
 from svcdesk.cli.common import DbOpt, LangOpt, err, handled, out, settings
 from svcdesk.cli.export import app as export_app
+from svcdesk.cli.imports import app as import_app
 from svcdesk.cli.report import report as report_command
 from svcdesk.cli.tickets import app as tickets_app
 
@@ -28,6 +29,7 @@ app.add_typer(calendar_app, name="calendar")
 app.add_typer(units_app, name="units")
 app.add_typer(kb_app, name="kb")
 app.add_typer(export_app, name="export")
+app.add_typer(import_app, name="import")
 app.command("report")(report_command)
 
 
