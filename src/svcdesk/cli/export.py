@@ -4,6 +4,7 @@ office asks for ``--unmask`` (audited). See ``services/exports.py`` and docs/rep
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from datetime import date
 from pathlib import Path
@@ -58,6 +59,10 @@ def _format(fmt: str | None, jsonl: bool, out_path: str) -> str:
     return fmt
 
 
+def _interrupt(_signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 @app.command("tickets")
 @handled
 def tickets(
@@ -109,6 +114,8 @@ def tickets(
         unit=unit,
     )
     services = open_services(db, lang)
+    # A terminated export (kill, a closed session) cleans up after itself like Ctrl+C does.
+    previous = signal.signal(signal.SIGTERM, _interrupt)
     try:
         actor = sign_in(services, user, password)
         exports = ExportService(services.db, services.clock, services.settings.tz)
@@ -138,6 +145,7 @@ def tickets(
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         raise typer.Exit(0) from None
     finally:
+        signal.signal(signal.SIGTERM, previous)
         services.close()
     if to_stdout:
         sys.stdout.flush()

@@ -30,6 +30,7 @@ import csv
 import json
 import os
 import re
+import shutil
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -590,25 +591,31 @@ _WRITERS: dict[str, Callable[[Batches, IO[str], _LocalTime, Progress | None], in
 
 
 def _write_xlsx(batches: Batches, path: Path, local: _LocalTime, progress: Progress | None) -> int:
+    """Writes the workbook. xlsxwriter's ``constant_memory`` mode keeps one row in memory and
+    the sheet's XML in a scratch file until the workbook is zipped up at the end; the scratch
+    files go in a folder of their own beside the export (not the system's temporary folder,
+    which may be small or in memory) and are removed whatever happens."""
     import xlsxwriter
 
-    workbook = xlsxwriter.Workbook(
-        str(path),
-        {
-            "constant_memory": True,
-            "strings_to_numbers": False,
-            "strings_to_formulas": False,
-            "strings_to_urls": False,
-        },
-    )
-    header = workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "bottom": 1})
-    when = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
-    per_sheet = XLSX_MAX_ROWS - 1
-    kinds = list(enumerate(_KINDS))
-    n = 0
-    line = per_sheet + 1
-    sheet: Any = None
+    scratch = tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".scratch", dir=path.parent)
     try:
+        workbook = xlsxwriter.Workbook(
+            str(path),
+            {
+                "constant_memory": True,
+                "tmpdir": scratch,
+                "strings_to_numbers": False,
+                "strings_to_formulas": False,
+                "strings_to_urls": False,
+            },
+        )
+        header = workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "bottom": 1})
+        when = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
+        per_sheet = XLSX_MAX_ROWS - 1
+        kinds = list(enumerate(_KINDS))
+        n = 0
+        line = per_sheet + 1
+        sheet: Any = None
         for batch in batches:
             for row in batch:
                 if line > per_sheet:
@@ -635,8 +642,9 @@ def _write_xlsx(batches: Batches, path: Path, local: _LocalTime, progress: Progr
                 progress(len(batch))
         if sheet is None:
             _new_sheet(workbook, header, 0)
-    finally:
         workbook.close()
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
     return n
 
 
