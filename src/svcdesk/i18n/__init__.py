@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from importlib import import_module
 
-AREAS = ("core", "domain", "reports", "intake")
+AREAS = ("core", "domain", "reports", "intake", "lead")
 LANGUAGES = ("zh", "en")
 
 

@@ -18,6 +18,7 @@ from svcdesk.services.drafts import Draft
 from svcdesk.services.factory import Services
 from svcdesk.ui.errors import error_text
 from svcdesk.ui.keys import binding_commands, translate_bindings
+from svcdesk.ui.lead_commands import lead_commands
 from svcdesk.ui.screens.sign_in import SignInScreen
 
 
@@ -29,6 +30,8 @@ class SvcdeskApp(App[None]):
         Binding("ctrl+q", "quit", "key.quit"),
         Binding("f2", "new_call", "key.new_call"),
         Binding("f3", "knowledge_base", "key.knowledge_base"),
+        Binding("f6", "queue", "key.lead.queue"),
+        Binding("f7", "callbacks", "key.lead.callbacks"),
     ]
 
     def __init__(
@@ -55,10 +58,11 @@ class SvcdeskApp(App[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Nothing but quitting before someone signs in.
-        return not (action in ("new_call", "knowledge_base") and self.actor is None)
+        return not (action in ("new_call", "knowledge_base", "queue", "callbacks") and self.actor is None)
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from binding_commands(self, screen)
+        yield from lead_commands(self)
         if self.actor is not None:
             yield SystemCommand(self.t("palette.desk"), self.t("palette.desk.help"), self.action_desk)
             yield SystemCommand(
@@ -159,3 +163,17 @@ class SvcdeskApp(App[None]):
         if self.actor is None:
             return
         self.push_screen(KbScreen())
+
+    def action_queue(self) -> None:
+        """F6: the queue (a lead's dispatch queue; an agent's own open tickets)."""
+        from svcdesk.ui.screens.queue import QueueScreen
+
+        if self.actor is not None and not isinstance(self.screen, QueueScreen):
+            self.push_screen(QueueScreen())
+
+    def action_callbacks(self) -> None:
+        """F7: my callbacks."""
+        from svcdesk.ui.screens.callbacks import CallbacksScreen
+
+        if self.actor is not None and not isinstance(self.screen, CallbacksScreen):
+            self.push_screen(CallbacksScreen())
