@@ -15,11 +15,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import TypeVar
 
-from sqlalchemy import and_, case, exists, func, or_
+from sqlalchemy import and_, case, exists, func, or_, union_all
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import Select
 
 from svcdesk.store.models import Account, Callback, Ticket, Unit
 
@@ -98,11 +100,16 @@ def _before(other: type[Ticket], f: QueueFilter) -> ColumnElement[bool]:
     )
 
 
+# One alias for the whole process: a new ``aliased(Ticket)`` per page made SQLAlchemy rebuild
+# its column proxies and miss its statement cache every time (15 ms of a page's 20).
+_OTHER = aliased(Ticket, name="other_ticket")
+
+
 def _where(f: QueueFilter) -> list[ColumnElement[bool]]:
     conds = _conditions(Ticket, f)
     if f.collapse_groups:
         # Another member of the group in the same list and before this one in its order.
-        other = aliased(Ticket)
+        other = _OTHER
         earlier = exists().where(
             col(other.group_id) == col(Ticket.group_id),
             col(other.id) != col(Ticket.id),
@@ -113,10 +120,11 @@ def _where(f: QueueFilter) -> list[ColumnElement[bool]]:
     return conds
 
 
-def _page_one(
-    session: Session, f: QueueFilter, after: tuple[datetime, int] | None, limit: int
-) -> list[tuple[Ticket, str | None]]:
-    q = select(Ticket, Unit.code).join(Unit, col(Unit.id) == col(Ticket.unit_id), isouter=True)
+_Q = TypeVar("_Q", Select[Ticket, str | None], Select[datetime | None, int | None])
+
+
+def _ordered(q: _Q, f: QueueFilter, after: tuple[datetime, int] | None) -> _Q:
+    """``q`` restricted to the list, after ``after``, in the list's order."""
     q = q.where(*_where(f))
     if f.newest_first:
         if after is not None:
@@ -124,17 +132,26 @@ def _page_one(
             q = q.where(
                 or_(col(Ticket.created_at) < at, and_(col(Ticket.created_at) == at, col(Ticket.id) < last_id))
             )
-        q = q.order_by(col(Ticket.created_at).desc(), col(Ticket.id).desc())
-    else:
-        if after is not None:
-            at, last_id = after
-            q = q.where(
-                or_(
-                    col(Ticket.deadline_at) > at,
-                    and_(col(Ticket.deadline_at) == at, col(Ticket.id) > last_id),
-                )
+        return q.order_by(col(Ticket.created_at).desc(), col(Ticket.id).desc())
+    if after is not None:
+        at, last_id = after
+        q = q.where(
+            or_(
+                col(Ticket.deadline_at) > at,
+                and_(col(Ticket.deadline_at) == at, col(Ticket.id) > last_id),
             )
-        q = q.order_by(col(Ticket.deadline_at).asc(), col(Ticket.id).asc())
+        )
+    return q.order_by(col(Ticket.deadline_at).asc(), col(Ticket.id).asc())
+
+
+def _with_unit() -> Select[Ticket, str | None]:
+    return select(Ticket, Unit.code).join(Unit, col(Unit.id) == col(Ticket.unit_id), isouter=True)
+
+
+def _page_one(
+    session: Session, f: QueueFilter, after: tuple[datetime, int] | None, limit: int
+) -> list[tuple[Ticket, str | None]]:
+    q = _ordered(_with_unit(), f, after)
     return [(t, code) for t, code in session.exec(q.limit(limit))]
 
 
@@ -159,11 +176,19 @@ def page(
     merged: one read with ``status IN (...)`` would sort every ticket of the list first."""
     if f.newest_first or len(f.statuses) <= 1:
         return _page_one(session, f, after, limit)
-    found: list[tuple[Ticket, str | None]] = []
+    # Only the order keys per status, then the page's whole rows: loading every status's
+    # ``limit`` whole tickets to keep ``limit`` of them cost most of the page's time.
+    parts = []
     for status in f.statuses:
-        found += _page_one(session, replace(f, statuses=(status,), group_statuses=f.statuses), after, limit)
-    found.sort(key=lambda r: order_key(r[0], f))
-    return found[:limit]
+        one = replace(f, statuses=(status,), group_statuses=f.statuses)
+        sub = _ordered(select(Ticket.deadline_at, Ticket.id), one, after).limit(limit).subquery()
+        parts.append(select(sub.c.deadline_at, sub.c.id))
+    keys = [(at, int(i)) for at, i in session.execute(union_all(*parts)) if at is not None and i is not None]
+    wanted = [i for _, i in sorted(keys)[:limit]]
+    if not wanted:
+        return []
+    rows = {t.id: (t, code) for t, code in session.exec(_with_unit().where(col(Ticket.id).in_(wanted)))}
+    return [rows[i] for i in wanted if i in rows]
 
 
 def count(session: Session, f: QueueFilter) -> int:
