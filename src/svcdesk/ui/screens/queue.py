@@ -194,6 +194,9 @@ class QueueScreen(StepsScreen):
         numbers = [r.number for r in page.rows]
         if selected in numbers:
             table.move_cursor(row=numbers.index(selected))
+        elif numbers and keep > 0:
+            # the ticket just dispatched (or closed) left the list: stay at its place
+            table.move_cursor(row=min(keep, len(numbers) - 1))
         self._show_current()
         self._counts()
         self._title()
