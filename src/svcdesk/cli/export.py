@@ -27,7 +27,7 @@ from svcdesk.cli.common import (
     sign_in,
 )
 from svcdesk.services.errors import Invalid
-from svcdesk.services.exports import FORMATS, ExportFilter, ExportService
+from svcdesk.services.exports import FORMATS, ExportFilter
 
 app = typer.Typer(help="Exports: tickets to CSV, XLSX, JSON or JSON Lines.", no_args_is_help=True)
 
@@ -118,7 +118,7 @@ def tickets(
     previous = signal.signal(signal.SIGTERM, _interrupt)
     try:
         actor = sign_in(services, user, password)
-        exports = ExportService(services.db, services.clock, services.settings.tz)
+        exports = services.exports
         show = err.is_terminal
         total = exports.count(actor, filters) if show else None
         with Progress(

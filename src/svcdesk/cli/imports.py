@@ -20,7 +20,6 @@ from svcdesk.cli.common import (
     print_json,
     sign_in,
 )
-from svcdesk.services.imports import ImportService
 
 app = typer.Typer(
     help="Bulk loads from CSV, XLSX or JSON: units, knowledge base, units' replies (all or nothing).",
@@ -46,8 +45,7 @@ def _load(
     services = open_services(db, lang)
     try:
         actor = sign_in(services, user, password)
-        imports = ImportService(services.db, services.clock, services.settings.tz, services.tickets)
-        result = imports.load(actor, kind, path, dry_run=dry_run)
+        result = services.imports.load(actor, kind, path, dry_run=dry_run)
     finally:
         services.close()
     if as_json:

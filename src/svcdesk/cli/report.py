@@ -33,7 +33,7 @@ from svcdesk.cli.common import (
 from svcdesk.i18n import Translator
 from svcdesk.services.errors import Invalid
 from svcdesk.services.metrics import PERIOD_KINDS, Rate
-from svcdesk.services.reports import Report, ReportService
+from svcdesk.services.reports import Report
 
 WIDTH = 80
 FORMATS = ("text", "json", "csv")
@@ -192,8 +192,7 @@ def report(
     services = open_services(db, lang)
     try:
         actor = sign_in(services, user, password)
-        reports = ReportService(services.metrics, services.clock, services.settings.tz)
-        result = reports.report(actor, period, when)
+        result = services.reports.report(actor, period, when)
     finally:
         services.close()
     if fmt == "json":

@@ -9,9 +9,12 @@ from svcdesk.services.accounts import AccountService
 from svcdesk.services.calendar import CalendarService
 from svcdesk.services.calls import CallService
 from svcdesk.services.drafts import DraftService
+from svcdesk.services.exports import ExportService
+from svcdesk.services.imports import ImportService
 from svcdesk.services.lead import LeadServices
 from svcdesk.services.metrics import MetricsService
 from svcdesk.services.reference import ReferenceService
+from svcdesk.services.reports import ReportService
 from svcdesk.services.settings import Settings
 from svcdesk.services.suggest import SuggestService
 from svcdesk.services.tickets import TicketService
@@ -34,6 +37,9 @@ class Services:
     metrics: MetricsService
     lead: LeadServices
     """The shift lead's and the office's: queue, callbacks, handover, quality, dashboard."""
+    reports: ReportService
+    exports: ExportService
+    imports: ImportService
 
     def close(self) -> None:
         self.db.dispose()
@@ -62,6 +68,9 @@ def build_services(settings: Settings, clock: Clock | None = None, *, check: boo
         suggest=SuggestService(db),
         metrics=metrics,
         lead=LeadServices.build(db, clock, settings.tz, tickets, metrics),
+        reports=ReportService(metrics, clock, settings.tz),
+        exports=ExportService(db, clock, settings.tz),
+        imports=ImportService(db, clock, settings.tz, tickets),
     )
 
 
