@@ -34,6 +34,8 @@ def hash_password(password: str) -> str:
 
 
 def _verify(password_hash: str, password: str) -> bool:
+    if not _encodable(password):  # undecodable bytes: no account can have that password
+        password = ""
     try:
         return bool(_hasher.verify(password_hash, password))
     except (VerificationError, InvalidHashError):
@@ -50,7 +52,19 @@ def _check_password(password: str) -> str:
         raise Invalid("password: at least 4 characters", field="password")
     if len(password) > 200:
         raise Invalid("password: at most 200 characters", field="password")
+    if "\x00" in password or not _encodable(password):
+        raise Invalid(
+            "password: contains a character that cannot be typed (NUL or broken text)", field="password"
+        )
     return password
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _check_username(username: str) -> str:

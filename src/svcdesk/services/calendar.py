@@ -133,5 +133,12 @@ class CalendarService:
     def due(self, start: date, days: int) -> tuple[date, bool]:
         if days < 0:
             raise Invalid("days: must be 0 or more", field="days")
-        result = self.calendar().add_working_days(start, days)
+        try:
+            result = self.calendar().add_working_days(start, days)
+        except OverflowError:
+            raise Invalid(
+                f"start: {days} working days after {start.isoformat()} is past the last date the "
+                "calendar can hold (9999-12-31)",
+                field="start",
+            ) from None
         return result.date, result.provisional

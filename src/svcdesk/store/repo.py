@@ -45,7 +45,17 @@ def next_ticket_serial(session: Session, day: str) -> int:
     return int(row[0])
 
 
+def names_nothing(key: str) -> bool:
+    """Whether a typed key cannot name anything stored: it holds a NUL character or a lone
+    surrogate (undecodable bytes on a command line arrive as those). Validation refuses both
+    in everything saved, PostgreSQL cannot even take a NUL as a parameter, and neither can
+    be encoded as UTF-8, so such a lookup finds nothing, the same on either backend."""
+    return "\x00" in key or any("\ud800" <= c <= "\udfff" for c in key)
+
+
 def ticket_by_number(session: Session, number: str) -> Ticket | None:
+    if names_nothing(number):
+        return None
     return session.exec(select(Ticket).where(Ticket.number == number)).first()
 
 
@@ -65,6 +75,8 @@ def numbers_by_ids(session: Session, ids: Iterable[int]) -> dict[int, str]:
 
 
 def account_by_username(session: Session, username: str) -> Account | None:
+    if names_nothing(username):
+        return None
     return session.exec(select(Account).where(Account.username == username)).first()
 
 
@@ -81,6 +93,8 @@ def usernames_by_ids(session: Session, ids: Iterable[int]) -> dict[int, str]:
 
 
 def unit_by_code(session: Session, code: str) -> Unit | None:
+    if names_nothing(code):
+        return None
     return session.exec(select(Unit).where(Unit.code == code)).first()
 
 
