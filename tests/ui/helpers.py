@@ -24,9 +24,9 @@ async def settle(app: SvcdeskApp, pilot: Pilot_, rounds: int = 3) -> None:
 async def sign_in(app: SvcdeskApp, pilot: Pilot_, user: str, password: str = "demo") -> None:
     await pilot.pause()
     app.screen.query_one("#username", Input).focus()
-    await type_text(pilot, user)
+    await enter_text(app, pilot, user)
     await pilot.press("tab")
-    await type_text(pilot, password)
+    await enter_text(app, pilot, password)
     await pilot.press("enter")
     await settle(app, pilot)
 

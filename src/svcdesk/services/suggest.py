@@ -93,8 +93,8 @@ class SuggestService:
         was taken before."""
         actor.require(Permission.TAKE_CALL, "take calls")
         place, details = place.strip()[:200], details.strip()[:4000]
-        place_terms = fragments(place, 3)
-        detail_terms = fragments(details, 4)
+        place_terms = fragments(place, 2)
+        detail_terms = fragments(details, 3)
         if not place_terms and not detail_terms:
             return None
         with unavailable_as_error(), self._db.read() as s:

@@ -32,7 +32,7 @@ def similar_candidates(
     place_terms: list[str],
     detail_terms: list[str],
     *,
-    window: int = 20_000,
+    window: int = 10_000,
     limit: int = 300,
 ) -> list[Candidate]:
     """Tickets among the last ``window`` whose place contains one of ``place_terms`` or whose

@@ -42,12 +42,15 @@ def translate_bindings(node: DOMNode, t: Translator, actions: dict[str, str] | N
 
 
 def binding_commands(app: App[Any], screen: Screen[Any]) -> Iterator[SystemCommand]:
-    """A palette command for every enabled binding of the screen, its focused widget and the
-    app that shows a description."""
+    """A palette command for every enabled key of the app and the screen that has a
+    description, shown in the footer or not (F4, F8...); the keys of widgets (moving a cursor)
+    are left out."""
     seen: set[str] = set()
     for key, active in screen.active_bindings.items():
         binding = active.binding
-        if not active.enabled or not binding.description or not binding.show or binding.action in seen:
+        if not isinstance(active.node, App | Screen) or not active.enabled or not binding.description:
+            continue
+        if binding.action in seen or binding.action == "command_palette":
             continue
         seen.add(binding.action)
         help_text = app.get_key_display(binding)

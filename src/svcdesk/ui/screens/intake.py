@@ -118,6 +118,7 @@ class IntakeScreen(SvcScreen[None]):
         self._pending_unit: str | None = None
         self._mode_proposed: str | None = None
         self._errors: dict[str, str] = {}
+        self._suggested_for: tuple[str, str] | None = None
         self._forbidden_text = ""
         # Timers and state of the background work.
         self._restoring = False
@@ -598,13 +599,25 @@ class IntakeScreen(SvcScreen[None]):
             related = services.tickets.related(
                 self.actor, phone=phone, place=place, details=details, limit=10
             )
-            suggestion = services.suggest.suggest(self.actor, place=place, details=details)
+            if (place, details) == self._suggested_for:
+                suggestion = self._suggestion  # only the phone changed
+            else:
+                suggestion = services.suggest.suggest(self.actor, place=place, details=details)
+                self._suggested_for = (place, details)
         except Exception as exc:
             self.app.call_from_thread(self._status, error_text(self.t, exc))
             return
         self.app.call_from_thread(self._fill_related, related, suggestion)
 
     def _fill_related(self, related: list[RelatedTicket], suggestion: Suggestion | None) -> None:
+        # While the agent types, the answers rarely change: redraw only what did (the UI
+        # thread is the one the next keystroke waits for).
+        if suggestion != self._suggestion:
+            self._suggestion = suggestion
+            self._show_suggestion()
+        if [(r.number, r.reason) for r in related] == [(r.number, r.reason) for r in self._related]:
+            self._related = related
+            return
         self._related = related
         table = self.query_one("#related", DataTable)
         keep = table.cursor_row
@@ -619,8 +632,6 @@ class IntakeScreen(SvcScreen[None]):
             )
         if related:
             table.move_cursor(row=min(keep, len(related) - 1))
-        self._suggestion = suggestion
-        self._show_suggestion()
 
     def _show_suggestion(self) -> None:
         s = self._suggestion
