@@ -67,8 +67,24 @@ class TicketService:
         self._clock = clock
         self._tz = tz
         self._calendar = calendar
+        # A unit's code and an account's username never change for their id: every view of
+        # a ticket would otherwise read them again (two of the caller-history's four reads).
+        self._unit_codes: dict[int, str] = {}
+        self._usernames: dict[int, str] = {}
 
     # -- helpers -------------------------------------------------------------------------
+
+    def _codes_of(self, s: Session, unit_ids: Iterable[int | None]) -> dict[int, str]:
+        missing = {i for i in unit_ids if i is not None and i not in self._unit_codes}
+        if missing:
+            self._unit_codes.update(repo.unit_codes_by_ids(s, missing))
+        return self._unit_codes
+
+    def _names_of(self, s: Session, account_ids: Iterable[int]) -> dict[int, str]:
+        missing = {i for i in account_ids if i not in self._usernames}
+        if missing:
+            self._usernames.update(repo.usernames_by_ids(s, missing))
+        return self._usernames
 
     def _now(self) -> datetime:
         return self._clock.now()
@@ -622,8 +638,8 @@ class TicketService:
     # -- reading -------------------------------------------------------------------------
 
     def _views(self, s: Session, tickets: list[Ticket], with_history: bool = False) -> list[TicketView]:
-        units = repo.unit_codes_by_ids(s, [t.unit_id for t in tickets])
-        users = repo.usernames_by_ids(s, [t.accepted_by_id for t in tickets])
+        units = self._codes_of(s, [t.unit_id for t in tickets])
+        users = self._names_of(s, [t.accepted_by_id for t in tickets])
         groups: dict[int, list[int]] = {}
         for t in tickets:
             if t.group_id is not None and t.group_id not in groups:
@@ -675,7 +691,7 @@ class TicketService:
             if with_history and t.id is not None:
                 rows = repo.audit_for_ticket(s, t.id)
                 cbs = repo.callbacks_for_ticket(s, t.id)
-                names = repo.usernames_by_ids(
+                names = self._names_of(
                     s, [r.account_id for r in rows if r.account_id] + [c.agent_id for c in cbs]
                 )
                 v.history = [
