@@ -365,12 +365,21 @@ async def test_the_softphone_opens_the_console_on_a_new_intake_with_the_number(
         assert isinstance(screen.query_one("#intake-status", Static), Static)
 
 
-async def test_every_key_of_the_intake_is_also_in_the_command_palette(services: Services, staff: Staff) -> None:
+async def test_every_key_of_the_intake_is_also_in_the_command_palette(
+    services: Services, staff: Staff
+) -> None:
     app = SvcdeskApp(services, lang="en")
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(app, pilot, "agent1")
         await new_call(app, pilot)
         titles = [c.title for c in app.get_system_commands(app.screen)]
-        for title in ("Submit", "Hold / resume", "Accept suggestion", "Bind related", "Knowledge base", "Desk"):
+        for title in (
+            "Submit",
+            "Hold / resume",
+            "Accept suggestion",
+            "Bind related",
+            "Knowledge base",
+            "Desk",
+        ):
             assert title in titles
         assert "Cursor up" not in titles  # a widget's own keys are not commands

@@ -80,9 +80,13 @@ EN: dict[str, str] = {
     "intake.mode.first": "choose a subtype first",
     "intake.guidance.choose": "Choose the category (1-6) and subtype: the prescribed handling shows here.",
     "intake.guidance.modes": "Handling modes: {modes}",
-    "intake.guidance.consult_lead": "Consult the shift lead first: hold the call with the caller's consent (F5).",
+    "intake.guidance.consult_lead": (
+        "Consult the shift lead first: hold the call with the caller's consent (F5)."
+    ),
     "intake.guidance.major": "Flagged major: the lead and the office are told at once.",
-    "intake.guidance.handover": "Phone hand-over is for emergencies: phone the unit now and note who took it.",
+    "intake.guidance.handover": (
+        "Phone hand-over is for emergencies: phone the unit now and note who took it."
+    ),
     "intake.referral.legal_aid": "Legal aid",
     "intake.referral.police": "Police",
     "intake.referral.court": "Higher court / procuratorate",
@@ -165,13 +169,16 @@ EN: dict[str, str] = {
     "hold.started": "On hold: every 30 seconds, break the hold and tell the caller.",
     "hold.resumed": "Call resumed.",
     "hold.break_recorded": "Break recorded; still on hold.",
-    "hold.callback_agreed": "The caller agreed to be called back at {at}: finish the ticket and submit (Ctrl+S).",
+    "hold.callback_agreed": (
+        "The caller agreed to be called back at {at}: finish the ticket and submit (Ctrl+S)."
+    ),
     "hold.prompt.title": "On hold for {held}: break the hold now",
     "hold.prompt.break": "Tell the caller: 「{line}」",
     "hold.prompt.offer": "More than a minute: ask the caller's consent to hang up and call back: 「{line}」",
     "hold.prompt.keys": "Enter: done, keep holding    F5: resume the call    Escape: later",
     "hold.prompt.keys.offer": (
-        "Enter: done, keep holding    C: caller agreed to hang up and be called back    F5: resume    Escape: later"
+        "Enter: done, keep holding    C: caller agreed to hang up and be called back    "
+        "F5: resume    Escape: later"
     ),
     "hold.prompt.keys.time": "Call back at (YYYY-MM-DD HH:MM), then Enter    Escape: back",
     "hold.callback.bad_time": "Not a date and time: use YYYY-MM-DD HH:MM.",
