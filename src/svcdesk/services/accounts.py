@@ -4,6 +4,7 @@ are counted, audited and, after several in a row, the account is locked for a wh
 from __future__ import annotations
 
 import functools
+import math
 import re
 from datetime import datetime, timedelta
 
@@ -116,7 +117,7 @@ class AccountService:
                 return None, f"the account {name} is disabled; ask the hotline office"
             if a.locked_until is not None and a.locked_until > now:
                 audit.record(s, _actor(a), now, "signin_refused", "locked after failed attempts")
-                minutes = max(1, int((a.locked_until - now).total_seconds() // 60) + 1)
+                minutes = max(1, math.ceil((a.locked_until - now).total_seconds() / 60))
                 return None, f"too many failed sign-ins for {name}: try again in {minutes} min"
             ok = verified if a.password_hash == seen_hash else _verify(a.password_hash, password or "")
             if not ok:
