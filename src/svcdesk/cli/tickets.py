@@ -159,6 +159,35 @@ def list_(
     out.print(f"{len(views)} ticket(s)")
 
 
+@app.command("search")
+@handled
+def search(
+    text: Annotated[str, typer.Argument(help="Chinese substrings of the place or details; all must occur.")],
+    limit: Annotated[int, typer.Option("--limit", min=1, max=200)] = 20,
+    as_json: JsonOpt = False,
+    db: DbOpt = None,
+    user: UserOpt = None,
+    password: PasswordOpt = None,
+    lang: LangOpt = None,
+) -> None:
+    """Tickets whose place or details contain TEXT (terms separated by spaces), newest first."""
+    services = open_services(db, lang)
+    actor = sign_in(services, user, password)
+    views = services.tickets.search(actor, text, limit)
+    if as_json:
+        print_json([v.to_json() for v in views])
+        return
+    for v in views:  # one line each; what callers said is printed as text, never as markup
+        out.print(
+            f"{v.number}  {v.status:<17}  {v.place}  {v.details}",
+            markup=False,
+            highlight=False,
+            no_wrap=True,
+            overflow="ellipsis",
+        )
+    out.print(f"{len(views)} ticket(s)")
+
+
 @app.command("show")
 @handled
 def show(
