@@ -215,25 +215,6 @@ def tickets_by_phone(session: Session, phone: str, limit: int = 20) -> list[Tick
     )
 
 
-def open_tickets_like(
-    session: Session, place: str, exclude_ids: Sequence[int] = (), limit: int = 10
-) -> list[Ticket]:
-    """Open tickets whose place contains ``place`` (the related-ticket suggestions)."""
-    if not place:
-        return []
-    pattern = "%" + place.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    q = (
-        select(Ticket)
-        .where(col(Ticket.status).in_(OPEN))
-        .where(col(Ticket.place).like(pattern, escape="\\"))
-        .order_by(col(Ticket.created_at).desc())
-        .limit(limit)
-    )
-    if exclude_ids:
-        q = q.where(col(Ticket.id).not_in(list(exclude_ids)))
-    return list(session.exec(q))
-
-
 def audit_for_ticket(session: Session, ticket_id: int) -> list[Audit]:
     return list(session.exec(select(Audit).where(Audit.ticket_id == ticket_id).order_by(col(Audit.id))))
 
