@@ -14,7 +14,11 @@ if [ ${#missing[@]} -gt 0 ]; then
     sudo_cmd=()
     [ "$(id -u)" -ne 0 ] && sudo_cmd=(sudo)
     "${sudo_cmd[@]}" apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    # env: sudo would drop DEBIAN_FRONTEND. The postgresql package may create and start its
+    # own cluster on port 5432; the suite does not use it (tests/pg.py starts a server of
+    # its own in a temporary directory, as the postgres user when run as root).
+    "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive \
+        apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
 python3 -m venv .venv

@@ -43,15 +43,16 @@ def skip_requested() -> bool:
 
 
 def find_bindir() -> Path:
-    """The newest installed server's bin directory (or ``SVCDESK_PG_BINDIR``)."""
+    """The newest installed server's bin directory, or only ``SVCDESK_PG_BINDIR`` when set."""
     explicit = os.environ.get(BINDIR_ENV)
-    candidates = [Path(explicit)] if explicit else []
-    versions = sorted(
-        Path("/usr/lib/postgresql").glob("*/bin"),
-        key=lambda p: int(re.sub(r"\D", "", p.parent.name) or 0),
-        reverse=True,
-    )
-    candidates += versions
+    if explicit:
+        candidates = [Path(explicit)]
+    else:
+        candidates = sorted(
+            Path("/usr/lib/postgresql").glob("*/bin"),
+            key=lambda p: int(re.sub(r"\D", "", p.parent.name) or 0),
+            reverse=True,
+        )
     for c in candidates:
         if (c / "initdb").is_file() and (c / "pg_ctl").is_file():
             return c
