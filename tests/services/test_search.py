@@ -132,7 +132,7 @@ SEARCHABLE = st.text(
 )
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(text=SEARCHABLE)
 def test_search_finds_exactly_the_tickets_containing_every_term(
     services: Services, staff: Staff, numbered: list[TicketView], text: str
@@ -140,7 +140,7 @@ def test_search_finds_exactly_the_tickets_containing_every_term(
     assert found(services, staff, text) == expected(numbered, text)
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(text=st.text(max_size=60))
 def test_no_text_makes_a_search_fail(services: Services, staff: Staff, text: str) -> None:
     services.tickets.search(staff.agent1, text)
