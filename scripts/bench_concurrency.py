@@ -108,9 +108,14 @@ def run_once(backend: str, db: str, writers: int, seconds: float) -> Run:
     procs = [ctx.Process(target=_writer, args=(db, seconds, ready, go, queue)) for _ in range(writers)]
     for p in procs:
         p.start()
-    ready.wait(timeout=300)
-    go.set()
-    results = [queue.get(timeout=seconds + 300) for _ in procs]
+    try:
+        ready.wait(timeout=300)
+        go.set()
+        results = [queue.get(timeout=seconds + 300) for _ in procs]
+    except BaseException:  # interrupted (Ctrl+C) or a writer never came: stop them all
+        for p in procs:
+            p.terminate()
+        raise
     for p in procs:
         p.join(timeout=60)
     errors = [r[1] for r in results if r[0] == "error"]

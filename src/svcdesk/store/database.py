@@ -256,16 +256,13 @@ class Database:
                     pool_size=5,
                     max_overflow=10,
                     pool_recycle=1800,  # firewalls drop idle connections silently
-                    connect_args={
-                        "connect_timeout": PG_CONNECT_TIMEOUT_S,
-                        "application_name": "svcdesk",
-                        "options": "-c TimeZone=UTC",
-                    },
+                    connect_args={"connect_timeout": PG_CONNECT_TIMEOUT_S, "application_name": "svcdesk"},
                 )
             except ModuleNotFoundError as exc:
                 raise DatabaseError(
                     "PostgreSQL needs the psycopg driver: pip install 'svcdesk[postgres]'"
                 ) from exc
+            event.listen(self.engine, "connect", _on_pg_connect)
             # Reads see one consistent snapshot, as a SQLite read transaction does; writes
             # see the latest committed rows once they hold the write lock.
             self._read_engine = self.engine.execution_options(isolation_level="REPEATABLE READ")
@@ -556,6 +553,14 @@ class Database:
             with self.read() as s:
                 problems += health.consistency_problems(s)
         return problems
+
+
+def _on_pg_connect(dbapi_connection: Any, _record: Any) -> None:
+    """Times in SQL are UTC on both backends (SQLite stores them as naive UTC), whatever the
+    server's TimeZone. A SET rather than a startup option, which PgBouncer would refuse."""
+    with dbapi_connection.cursor() as cur:
+        cur.execute("SET TIME ZONE 'UTC'")
+    dbapi_connection.commit()
 
 
 def _on_sqlite_begin(conn: Any) -> None:
