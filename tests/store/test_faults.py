@@ -29,7 +29,7 @@ from svcdesk.services.factory import Services, build_services, initialize
 from svcdesk.services.settings import Settings
 from svcdesk.services.views import TicketView
 from svcdesk.store import repo
-from svcdesk.store.database import Database, DatabaseUnavailable, RetryPolicy
+from svcdesk.store.database import Database, DatabaseUnavailable, RetryPolicy, SaveOutcomeUnknown
 from tests.conftest import ACCOUNTS, T0, TZ, intake
 from tests.pg import PgServer, PgUnavailable, skip_requested
 
@@ -260,6 +260,28 @@ def test_a_transaction_cut_midway_is_run_again_whole(pg: tuple[PgServer, Service
     assert services.db.transaction(work) == 1
     assert attempts == [1, 1]  # the first attempt's serial was rolled back with it
     assert services.db.transaction(lambda s: repo.next_ticket_serial(s, "20991231")) == 2
+
+
+@pytest.mark.postgres
+def test_a_connection_lost_while_committing_is_never_done_again_blindly(
+    pg: tuple[PgServer, Services],
+) -> None:
+    server, services = pg
+    attempts: list[int] = []
+
+    def work(s: Session) -> int:
+        serial = repo.next_ticket_serial(s, "20991231")
+        attempts.append(serial)
+        pid = s.connection().exec_driver_sql("SELECT pg_backend_pid()").scalar()
+        with server.admin() as admin:  # the server ends the connection just before the commit
+            admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
+        time.sleep(0.2)
+        return serial
+
+    with pytest.raises(SaveOutcomeUnknown, match="may or may not have been saved"):
+        services.db.transaction(work)
+    assert attempts == [1]  # not repeated: repeating could record the step twice
+    assert services.db.transaction(lambda s: repo.next_ticket_serial(s, "20991231")) == 1
 
 
 @pytest.mark.postgres
