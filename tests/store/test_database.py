@@ -6,6 +6,8 @@ import json
 import random
 import sqlite3
 import stat
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +19,7 @@ from svcdesk.domain.clock import FixedClock
 from svcdesk.services import demo
 from svcdesk.services.factory import build_services, initialize
 from svcdesk.services.settings import Settings
-from svcdesk.store import migrate
+from svcdesk.store import migrate, repo
 from svcdesk.store.database import Database, DatabaseDamaged, DatabaseError
 from tests.conftest import T0, TZ, intake
 
@@ -178,3 +180,36 @@ def test_garbage_in_the_middle_of_a_database_is_found_refused_and_never_written_
         services.tickets.take_call(office, intake())
     services.close()
     assert filled.read_bytes() == after_seen
+
+
+FULL_DISK = """
+import resource, signal, sys
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails, as on a full disk
+resource.setrlimit(resource.RLIMIT_FSIZE, (int(sys.argv[2]), int(sys.argv[2])))
+from typer.testing import CliRunner
+from svcdesk.cli.main import app
+ticket = ["--phone", "13812345678", "--name", "张三", "--time", "2025-09-30 08:00", "--place", "文三路",
+          "--details", "路灯坏了" * 900, "--category", "help", "--subtype", "general", "--mode", "transfer"]
+for i in range(100):
+    r = CliRunner().invoke(app, ["tickets", "new", "--db", sys.argv[1], "--user", "agent1", "--password",
+                                 "demo", *ticket])
+    if r.exit_code != 0:
+        print(i, r.exit_code, repr(r.exception))
+        print(r.stderr)
+        break
+"""
+
+
+def test_a_full_disk_is_said_in_plain_words_and_leaves_the_database_sound(db_path: Path) -> None:
+    limit = db_path.stat().st_size + 64_000
+    args = [sys.executable, "-c", FULL_DISK, str(db_path), str(limit)]
+    r = subprocess.run(args, capture_output=True, text=True, timeout=300)
+    first, _, message = r.stdout.partition("\n")
+    taken, code, _exc = first.split(" ", 2)
+    assert code == "6", r.stdout + r.stderr
+    assert "cannot be written or read" in message and "check the disk's free space" in message
+    assert "Traceback" not in r.stdout + r.stderr
+    db = Database(db_path)
+    assert db.integrity_problems() == []
+    with db.read() as s:
+        assert repo.count_tickets(s) == int(taken)  # every ticket before the failure, not the failed one

@@ -193,6 +193,16 @@ def _is_damaged(exc: BaseException) -> bool:
     return "malformed" in message or "not a database" in message
 
 
+_SQLITE_ENVIRONMENT = ("SQLITE_FULL", "SQLITE_IOERR", "SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_PERM")
+
+
+def _sqlite_environment(exc: BaseException) -> bool:
+    """The disk or the file's permissions, not svcdesk: full, unreadable, read-only."""
+    orig = exc.orig if isinstance(exc, DBAPIError) and exc.orig is not None else exc
+    name = getattr(orig, "sqlite_errorname", "") or ""
+    return isinstance(orig, sqlite3.Error) and name.startswith(_SQLITE_ENVIRONMENT)
+
+
 def _is_disconnect(exc: BaseException) -> bool:
     if isinstance(exc, DBAPIError) and exc.connection_invalidated:
         return True
@@ -382,6 +392,11 @@ class Database:
         """What a failure inside an open transaction becomes for the caller."""
         if _is_damaged(exc):
             return self._damaged(exc)
+        if _sqlite_environment(exc):
+            return DatabaseError(
+                f"the database file {self.display_url} cannot be written or read ({_reason(exc)}). "
+                "Nothing was changed; check the disk's free space and the file's permissions"
+            )
         if not is_transient(exc):
             return exc
         if committing and not self.is_sqlite and _is_disconnect(exc):
@@ -453,8 +468,10 @@ class Database:
                 return result
             except BaseException as exc:
                 _rollback_quietly(session)
-                if isinstance(exc, SQLAlchemyError | sqlite3.Error) and _is_damaged(exc):
-                    raise self._damaged(exc) from exc
+                if isinstance(exc, SQLAlchemyError | sqlite3.Error) and (
+                    _is_damaged(exc) or _sqlite_environment(exc)
+                ):
+                    raise self._failed(exc, committing) from exc
                 if (
                     committing
                     and not self.is_sqlite
