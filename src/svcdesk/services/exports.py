@@ -50,7 +50,6 @@ from svcdesk.services import audit
 from svcdesk.services.context import Actor
 from svcdesk.services.errors import Invalid
 from svcdesk.services.metrics import (
-    Decision,
     Outcome,
     callback_decision,
     days_window,
@@ -105,18 +104,11 @@ COLUMNS: tuple[tuple[str, str], ...] = (
 )
 COLUMN_NAMES: tuple[str, ...] = tuple(name for name, _ in COLUMNS)
 _KINDS: tuple[str, ...] = tuple(kind for _, kind in COLUMNS)
-_TIME_COLUMNS = tuple(i for i, k in enumerate(_KINDS) if k == "time")
-_BOOL_COLUMNS = tuple(i for i, k in enumerate(_KINDS) if k == "bool")
-_FREE_TEXT = (COLUMN_NAMES.index("caller_name"), COLUMN_NAMES.index("place"), COLUMN_NAMES.index("details"))
 _XLSX_WIDTHS = {"text": 14, "bool": 8, "int": 7, "time": 19, "outcome": 10, "list": 28}
 _XLSX_WIDE = {"number": 15, "place": 30, "details": 60, "caller_phone": 14, "bound_to": 30}
 
 
 _OUTCOME_TEXT: dict[Outcome, str | None] = {o: o.value for o in Outcome} | {Outcome.NOT_APPLICABLE: None}
-
-
-def _outcome(d: Decision) -> str | None:
-    return _OUTCOME_TEXT[d.outcome]
 
 
 def mask_stored_name(name: str | None) -> str | None:
@@ -143,6 +135,8 @@ def mask_stored_phone(phone: str | None) -> str | None:
     """
     if not phone:
         return phone
+    if len(phone) == 11 and phone[0] == "1" and phone[1] in "3456789" and phone.isdigit():
+        return phone[:3] + "****" + phone[7:]  # a mobile number, the usual case
     try:
         kind = phone_kind(phone)
     except PhoneError:
@@ -195,8 +189,8 @@ class _LocalTime:
         self._tz = tz
         self._hours: dict[str, Any] = {}
         self.prefixes: dict[str, str] = {}
-        """UTC ``YYYY-MM-DD HH`` -> local ``YYYY-MM-DD HH``, for the hours of the fast path
-        met so far (the writers' inner loops read it directly)."""
+        """UTC ``YYYY-MM-DD HH`` -> local ``YYYY-MM-DD HH``, for the hours of the fast path."""
+        self._iso: dict[str, tuple[str, str, str]] = {}
 
     def _hour(self, utc: str) -> tuple[str, str, str] | None:
         key = utc[:13]
@@ -209,6 +203,7 @@ class _LocalTime:
                 local = (start + a).strftime("%Y-%m-%d %H")
                 hit = (local, local.replace(" ", "T"), _offset_text(a))
                 self.prefixes[key] = local
+                self._iso[key] = hit
             else:
                 hit = None
             self._hours[key] = hit
@@ -219,6 +214,9 @@ class _LocalTime:
 
     def text(self, utc: str) -> str:
         """Local wall time, ``YYYY-MM-DD HH:MM:SS``."""
+        prefix = self.prefixes.get(utc[:13])
+        if prefix is not None:
+            return prefix + utc[13:19]
         hour = self._hour(utc)
         if hour is not None:
             return hour[0] + utc[13:19]
@@ -230,10 +228,38 @@ class _LocalTime:
 
     def iso(self, utc: str) -> str:
         """ISO 8601 with the UTC offset, to the second."""
-        hour = self._hour(utc)
+        hour = self._iso.get(utc[:13]) or self._hour(utc)
         if hour is not None:
             return hour[1] + utc[13:19] + hour[2]
         return self._exact(utc).isoformat()
+
+
+@dataclass(frozen=True)
+class _Style:
+    """How a format writes the cells that differ between formats."""
+
+    time: Callable[[str], Any]
+    """UTC text -> the cell."""
+    bools: tuple[Any, Any]
+    """The cells for false and true."""
+    bound: Callable[[list[str]], Any]
+    """The other tickets of the bound group -> the cell."""
+    defuse: bool
+    """Free text a spreadsheet would run as a formula gets a leading ``'`` (CSV)."""
+
+
+def _style(fmt: str, local: _LocalTime) -> _Style:
+    if fmt == "csv":
+        return _Style(local.text, ("false", "true"), " ".join, True)
+    if fmt == "xlsx":
+        return _Style(local.naive, (False, True), " ".join, False)
+    return _Style(local.iso, (False, True), list, False)
+
+
+def _defuse(text: str | None) -> str | None:
+    if text and text[0] in "=+-@\t\r":
+        return "'" + text
+    return text
 
 
 @dataclass(frozen=True)
@@ -323,11 +349,10 @@ class ExportService:
 
     # -- rows ----------------------------------------------------------------------------
 
-    def _batches(self, flt: q.TicketFilter, unmask: bool) -> Iterator[list[list[Any]]]:
-        """The export's rows, a batch at a time, in :data:`COLUMNS` order: times as UTC
-        text (the writers turn it into local time), outcomes ``met``, ``missed``,
-        ``pending`` or ``None`` when the limit does not apply, ``bound_to`` as a list.
-        Masked unless ``unmask``."""
+    def _batches(self, flt: q.TicketFilter, unmask: bool, style: _Style) -> Iterator[list[list[Any]]]:
+        """The export's rows, a batch at a time, in :data:`COLUMNS` order, each cell as the
+        format writes it (``style``); outcomes are ``met``, ``missed``, ``pending`` or
+        ``None`` when the limit does not apply. Masked unless ``unmask``."""
         now = self._clock.now().astimezone(UTC).replace(tzinfo=None)
         with self._db.read() as s:
             units = q.unit_codes(s)
@@ -335,7 +360,7 @@ class ExportService:
             for batch in q.batches(s, flt):
                 gids = [r[_GROUP] for r in batch if r[_GROUP] is not None]
                 groups = q.group_numbers(s, gids) if gids else {}
-                yield [_row(r, now, units, users, groups, unmask) for r in batch]
+                yield [_row(r, now, units, users, groups, unmask, style) for r in batch]
 
     # -- the export ----------------------------------------------------------------------
 
@@ -384,10 +409,9 @@ class ExportService:
                     f"{matching} tickets with callers' names and phone numbers unmasked, {fmt}, "
                     f"to {where} ({f.describe()})",
                 )
-        rows = self._batches(flt, unmask)
-        local = _LocalTime(self._tz)
+        rows = self._batches(flt, unmask, _style(fmt, _LocalTime(self._tz)))
         if stream is not None:
-            n = _WRITERS[fmt](rows, stream, local, progress)
+            n = _WRITERS[fmt](rows, stream, progress)
             return ExportResult("-", fmt, n, not unmask, time.perf_counter() - started)
         assert path is not None
         fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
@@ -395,11 +419,11 @@ class ExportService:
         try:
             if fmt == "xlsx":
                 os.close(fd)
-                n = _write_xlsx(rows, tmp, local, progress)
+                n = _write_xlsx(rows, tmp, progress)
             else:
                 encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
                 with open(fd, "w", encoding=encoding, newline="") as fh:
-                    n = _WRITERS[fmt](rows, fh, local, progress)
+                    n = _WRITERS[fmt](rows, fh, progress)
             # mkstemp creates the file readable by its owner only, as caller data should be.
             os.replace(tmp, path)
         except BaseException:
@@ -420,8 +444,10 @@ def _row(
     users: dict[int, str],
     groups: dict[int, list[str]],
     unmask: bool,
+    style: _Style,
 ) -> list[Any]:
-    """One export row from one stored row (``now`` and the stored times are naive UTC)."""
+    """One export row, its cells as the format writes them, from one stored row (``now`` and
+    the stored times are naive UTC)."""
     (
         number,
         status,
@@ -461,6 +487,8 @@ def _row(
             place = mask_phones_in_text(place)
         if details and _MAY_HOLD_A_PHONE.search(details):
             details = mask_phones_in_text(details)
+    if style.defuse:
+        caller_name, place, details = _defuse(caller_name), _defuse(place), _defuse(details)
     created = _parse(created_at)
     dispatched = None if dispatched_at is None else _parse(dispatched_at)
     due = None if due_at is None else _parse(due_at)
@@ -473,42 +501,44 @@ def _row(
     handling = handling_decision(dispatched, due, replied, now)
     callback = callback_decision(replied, cb_due, called, callback_result, close_reason, now)
     members = groups.get(group_id) if group_id is not None else None
+    t = style.time
+    yes_no = style.bools
     return [
         number,
         status,
         category,
         subtype,
         mode,
-        bool(urgent),
-        bool(major),
-        bool(supervised),
+        yes_no[bool(urgent)],
+        yes_no[bool(major)],
+        yes_no[bool(supervised)],
         round_,
         caller_name,
         caller_phone,
-        event_time,
+        None if event_time is None else t(event_time),
         place,
         details,
         units.get(unit_id) if unit_id is not None else None,
         users.get(accepted_by_id),
-        created_at,
-        dispatch_due_at,
-        first_dispatched_at,
-        dispatched_at,
-        due_at,
-        bool(due_provisional),
-        replied_at,
-        callback_due_at,
-        called_back_at,
-        closed_at,
+        t(created_at),
+        None if dispatch_due_at is None else t(dispatch_due_at),
+        None if first_dispatched_at is None else t(first_dispatched_at),
+        None if dispatched_at is None else t(dispatched_at),
+        None if due_at is None else t(due_at),
+        yes_no[bool(due_provisional)],
+        None if replied_at is None else t(replied_at),
+        None if callback_due_at is None else t(callback_due_at),
+        None if called_back_at is None else t(called_back_at),
+        None if closed_at is None else t(closed_at),
         close_reason or None,
-        _outcome(dispatch),
-        _outcome(handling),
-        _outcome(callback),
-        is_overdue(status, deadline, now),
+        _OUTCOME_TEXT[dispatch[0]],
+        _OUTCOME_TEXT[handling[0]],
+        _OUTCOME_TEXT[callback[0]],
+        yes_no[is_overdue(status, deadline, now)],
         callback_result,
         members[0] if members else None,
         len(members) if members else 1,
-        [m for m in members if m != number] if members else [],
+        style.bound([m for m in members if m != number] if members else []),
     ]
 
 
@@ -517,31 +547,11 @@ def _row(
 Batches = Iterator[list[list[Any]]]
 
 
-def _write_csv(batches: Batches, fh: IO[str], local: _LocalTime, progress: Progress | None) -> int:
+def _write_csv(batches: Batches, fh: IO[str], progress: Progress | None) -> int:
     writer = csv.writer(fh)
     writer.writerow(COLUMN_NAMES)
-    times = _TIME_COLUMNS
-    free = _FREE_TEXT
-    bools = _BOOL_COLUMNS
-    bound = len(COLUMNS) - 1
-    hours = local.prefixes
-    exact = local.text
     n = 0
     for batch in batches:
-        for row in batch:
-            for i in times:
-                v = row[i]
-                if v is not None:
-                    prefix = hours.get(v[:13])
-                    row[i] = exact(v) if prefix is None else prefix + v[13:19]
-            for i in free:
-                v = row[i]
-                if v and v[0] in "=+-@\t\r":
-                    # A spreadsheet would run it as a formula (CSV injection).
-                    row[i] = "'" + v
-            for i in bools:
-                row[i] = "true" if row[i] else "false"
-            row[bound] = " ".join(row[bound])
         writer.writerows(batch)
         n += len(batch)
         if progress is not None:
@@ -549,22 +559,14 @@ def _write_csv(batches: Batches, fh: IO[str], local: _LocalTime, progress: Progr
     return n
 
 
-def _json_row(row: list[Any], local: _LocalTime) -> dict[str, Any]:
-    for i in _TIME_COLUMNS:
-        v = row[i]
-        if v is not None:
-            row[i] = local.iso(v)
-    return dict(zip(COLUMN_NAMES, row, strict=True))
-
-
-def _write_json(batches: Batches, fh: IO[str], local: _LocalTime, progress: Progress | None) -> int:
+def _write_json(batches: Batches, fh: IO[str], progress: Progress | None) -> int:
     n = 0
     fh.write("[")
     dumps = json.dumps
     for batch in batches:
         for row in batch:
             fh.write(",\n" if n else "\n")
-            fh.write(dumps(_json_row(row, local), ensure_ascii=False))
+            fh.write(dumps(dict(zip(COLUMN_NAMES, row, strict=True)), ensure_ascii=False))
             n += 1
         if progress is not None:
             progress(len(batch))
@@ -572,25 +574,29 @@ def _write_json(batches: Batches, fh: IO[str], local: _LocalTime, progress: Prog
     return n
 
 
-def _write_jsonl(batches: Batches, fh: IO[str], local: _LocalTime, progress: Progress | None) -> int:
+def _write_jsonl(batches: Batches, fh: IO[str], progress: Progress | None) -> int:
     n = 0
     dumps = json.dumps
     for batch in batches:
-        fh.write("".join(dumps(_json_row(row, local), ensure_ascii=False) + "\n" for row in batch))
+        fh.write(
+            "".join(
+                dumps(dict(zip(COLUMN_NAMES, row, strict=True)), ensure_ascii=False) + "\n" for row in batch
+            )
+        )
         n += len(batch)
         if progress is not None:
             progress(len(batch))
     return n
 
 
-_WRITERS: dict[str, Callable[[Batches, IO[str], _LocalTime, Progress | None], int]] = {
+_WRITERS: dict[str, Callable[[Batches, IO[str], Progress | None], int]] = {
     "csv": _write_csv,
     "json": _write_json,
     "jsonl": _write_jsonl,
 }
 
 
-def _write_xlsx(batches: Batches, path: Path, local: _LocalTime, progress: Progress | None) -> int:
+def _write_xlsx(batches: Batches, path: Path, progress: Progress | None) -> int:
     """Writes the workbook. xlsxwriter's ``constant_memory`` mode keeps one row in memory and
     the sheet's XML in a scratch file until the workbook is zipped up at the end; the scratch
     files go in a folder of their own beside the export (not the system's temporary folder,
@@ -629,13 +635,13 @@ def _write_xlsx(batches: Batches, path: Path, local: _LocalTime, progress: Progr
                     if kind == "text" or kind == "outcome":
                         write_string(line, i, v)
                     elif kind == "time":
-                        sheet.write_datetime(line, i, local.naive(v), when)
+                        sheet.write_datetime(line, i, v, when)
                     elif kind == "bool":
                         sheet.write_boolean(line, i, v)
                     elif kind == "int":
                         sheet.write_number(line, i, v)
                     elif v:
-                        write_string(line, i, " ".join(v))
+                        write_string(line, i, v)
                 line += 1
                 n += 1
             if progress is not None:

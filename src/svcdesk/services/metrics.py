@@ -124,14 +124,18 @@ class Decision(NamedTuple):
 
 
 _NOT_APPLICABLE = Decision(Outcome.NOT_APPLICABLE)
+_MET, _MISSED, _PENDING = Outcome.MET, Outcome.MISSED, Outcome.PENDING
+_decision = tuple.__new__  # Decision(...) without the generated __new__'s Python frame
 
 
 def _limit_decision(done_at: datetime | None, limit_at: datetime, now: datetime) -> Decision:
+    """The rule of every limit: done by the limit (inclusive) is met; not done when the
+    limit has passed is missed; otherwise it is still pending."""
     if done_at is not None and done_at <= limit_at:
-        return Decision(Outcome.MET, done_at, limit_at)
+        return _decision(Decision, (_MET, done_at, limit_at))  # type: ignore[no-any-return]
     if now > limit_at:
-        return Decision(Outcome.MISSED, limit_at, limit_at)
-    return Decision(Outcome.PENDING, None, limit_at)
+        return _decision(Decision, (_MISSED, limit_at, limit_at))  # type: ignore[no-any-return]
+    return _decision(Decision, (_PENDING, None, limit_at))  # type: ignore[no-any-return]
 
 
 def dispatch_decision(
