@@ -176,8 +176,9 @@ def report(
     password: PasswordOpt = None,
     lang: LangOpt = None,
 ) -> None:
-    """The reports of spec §13: tickets by category, mode and unit; the time-limit rates;
-    satisfaction; overdue now; hot matters (bound groups). See docs/reports.md."""
+    """The daily, weekly or monthly report: tickets by category, mode and unit; the
+    time-limit rates; satisfaction; overdue now; hot matters (bound groups).
+    See docs/reports.md."""
     fmt = "json" if as_json else fmt
     if period not in PERIOD_KINDS:
         raise Invalid(f"period: one of {', '.join(PERIOD_KINDS)}, not {period!r}", field="period")
