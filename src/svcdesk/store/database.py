@@ -308,17 +308,18 @@ class Database:
     # -- errors --------------------------------------------------------------------------
 
     def _unavailable(self, exc: BaseException, attempts: int, waited: float) -> DatabaseUnavailable:
+        tried = f"{attempts} attempts over {waited:.1f} s; " if attempts > 1 else ""
         reason = _reason(exc)
         if self.is_sqlite:
             return DatabaseUnavailable(
                 f"the database {self.display_url} is busy: another program has kept it locked "
-                f"({attempts} attempts over {waited:.1f} s; {reason}). Nothing was changed; "
-                "try again in a moment, and if it lasts, find the program holding the file"
+                f"({tried}{reason}). Nothing was changed; try again in a moment, and if it "
+                "lasts, find the program holding the file"
             )
         return DatabaseUnavailable(
-            f"the database server is unreachable ({self.display_url}; {attempts} attempts over "
-            f"{waited:.1f} s; {reason}). Nothing was changed; try again when it is back, or ask "
-            "the administrator to check the PostgreSQL server and the network"
+            f"the database server is unreachable ({self.display_url}; {tried}{reason}). Nothing "
+            "was changed; try again when it is back, or ask the administrator to check the "
+            "PostgreSQL server and the network"
         )
 
     def _cannot_open(self, exc: BaseException) -> DatabaseError:
