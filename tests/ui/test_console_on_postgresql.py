@@ -97,7 +97,7 @@ async def test_a_call_typed_while_the_server_is_down_is_kept_and_submitted_when_
         server.stop()  # mid-call: the server goes away
         await type_call(app, pilot, name="欧阳娜娜", details="停水两天了\n老人孩子在家,请尽快处理")
         await settle(app, pilot)
-        assert "kept on this computer" in text_of(app, "#intake-status")
+        assert "kept as a draft on this computer" in text_of(app, "#intake-status")
         assert pg_services.drafts.pending_local(agent)
         await pilot.press("ctrl+s")
         await settle(app, pilot)

@@ -130,7 +130,9 @@ async def test_while_the_database_is_locked_the_draft_waits_here_and_is_saved_wh
             await enter_text(app, pilot, "王五")
             await settle(app, pilot)
             status = text_of(app, "#intake-status")
-            assert "kept on this computer" in status and "locked" in status
+            assert "kept as a draft on this computer" in status and "locked" in status
+            # Only the draft is kept: the agent must not read it as the ticket being saved.
+            assert "NOT submitted" in status
             assert services.drafts.pending_local(staff.agent1)
         finally:
             lock.execute("ROLLBACK")

@@ -208,10 +208,11 @@ EN: dict[str, str] = {
     "closing.choose_first": "Choose the closing line you read first (its number).",
     # drafts
     "draft.local": (
-        "The database is busy or cannot be reached: the intake is kept on this computer "
-        "(saved {at}) and will be saved when the database is back ({reason})."
+        "The database is busy or cannot be reached: the intake is kept as a draft on this "
+        "computer (saved {at}; {reason}). The ticket is NOT submitted: press Ctrl+S once the "
+        "database is back."
     ),
-    "draft.back": "The database is back: the intake draft is saved there ({at}).",
+    "draft.back": "The database is back: the intake draft is saved there ({at}). Submit with Ctrl+S.",
     "draft.failed": "The draft could not be saved: {reason}",
     "draft.offer.title": "You have an unfinished intake",
     "draft.offer.saved": "Saved at {at}.",
@@ -404,8 +405,11 @@ ZH: dict[str, str] = {
     "closing.abandoned": "来电人已挂断,未能受理",
     "closing.ending": "正在结束通话",
     "closing.choose_first": "请先选择已报读的结束语(按数字)。",
-    "draft.local": "数据库繁忙或无法连接:受理内容已保存在本机({at}),数据库恢复后自动保存({reason})。",
-    "draft.back": "数据库已恢复:草稿已保存到数据库({at})。",
+    "draft.local": (
+        "数据库繁忙或无法连接:受理内容已作为草稿保存在本机({at};{reason})。"
+        "工单尚未提交:数据库恢复后请按 Ctrl+S 提交。"
+    ),
+    "draft.back": "数据库已恢复:草稿已保存到数据库({at})。请按 Ctrl+S 提交。",
     "draft.failed": "草稿未能保存:{reason}",
     "draft.offer.title": "您有一件未完成的受理",
     "draft.offer.saved": "保存于 {at}。",
