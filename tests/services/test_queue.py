@@ -120,3 +120,41 @@ def test_a_returned_ticket_has_a_new_hour_and_comes_back(
     services.tickets.return_(staff.lead1, n, "非本单位")
     row = services.lead.queue.page(staff.lead1, "dispatch").rows[0]
     assert row.number == n and row.deadline_at == clock.now() + timedelta(hours=1)
+
+
+def test_a_group_across_statuses_is_shown_once_by_its_member_nearest_its_limit(
+    services: Services, staff: Staff, clock: FixedClock
+) -> None:
+    a = _new(services, staff, place="甲路1号")
+    services.tickets.dispatch(staff.lead1, a, "CGJ", urgent=True)  # due in 24 h
+    clock.advance(minutes=10)
+    b = services.tickets.take_call(staff.agent2, intake(caller_phone="13900001111"), bind_to=a).number
+    clock.advance(minutes=10)
+    c = _new(services, staff, place="丙路3号")
+    q = services.lead.queue
+    page = q.page(staff.lead1, "queue")
+    assert [r.number for r in page.rows] == [b, c]  # b's hour comes before a's 24 hours
+    assert [(r.status, r.unit, r.group_size, r.callers) for r in page.rows] == [
+        ("awaiting_dispatch", None, 2, 2),
+        ("awaiting_dispatch", None, 1, 1),
+    ]
+
+    e = _new(services, staff, place="戊路5号")
+    services.tickets.dispatch(staff.lead1, e, "JTJ", urgent=True)
+    clock.advance(hours=25)  # e is 45 minutes late when a second call about it comes in
+    f = services.tickets.take_call(staff.agent2, intake(), bind_to=e).number
+    page = q.page(staff.lead1, "queue")
+    assert [r.number for r in page.rows] == [b, c, e]
+    assert (page.rows[2].deadline_kind, page.rows[2].unit, page.rows[2].group_size) == ("handling", "JTJ", 2)
+    assert page.rows[2].callers == 1  # the same caller twice
+    assert q.summary(staff.lead1, "queue").total == 3
+    # two rows a page, read by key across the statuses: no gap, no repeat
+    seen = []
+    one = q.page(staff.lead1, "queue", limit=2)
+    seen += [r.number for r in one.rows]
+    while one.next is not None:
+        one = q.page(staff.lead1, "queue", limit=2, after=one.next)
+        seen += [r.number for r in one.rows]
+    assert seen == [b, c, e]
+    # the agent's own list shows each of their tickets, bound or not
+    assert [r.number for r in q.page(staff.agent2, "mine").rows] == [b, f]
