@@ -122,6 +122,28 @@ def test_the_lead_consoles_queue_page(services: Services, staff: Staff, plans: A
         assert pages and all(p.uses("ix_ticket_status_deadline") and not p.sorts for p in pages), view
 
 
+def test_the_queue_pages_rows_come_by_key_with_their_units_and_groups(
+    services: Services, staff: Staff, plans: Any, some: None
+) -> None:
+    """A page of several statuses: the merged keys' rows read by primary key; a page of one
+    status: in the index's order. Each row's unit by key, its bound group's tickets and
+    callers through ``ix_ticket_group_id``; the group's other members are never scanned."""
+    first = services.tickets.take_call(staff.agent1, intake()).number
+    services.tickets.take_call(staff.agent2, intake(caller_phone="13900001111"), bind_to=first)
+    for view in ("queue", "dispatch"):
+        found = plans(lambda view=view: services.lead.queue.page(staff.lead1, view))
+        no_full_scan(found)
+        rows = that(found, "unit.code")
+        if view == "queue":
+            assert rows.uses("SEARCH ticket USING INTEGER PRIMARY KEY") and not rows.sorts, rows
+        else:
+            assert rows.uses("ix_ticket_status_deadline") and not rows.sorts, rows
+        assert rows.uses("SEARCH unit USING INTEGER PRIMARY KEY"), rows
+        assert rows.uses("SEARCH group_ticket USING COVERING INDEX ix_ticket_group_id"), rows
+        aliases = [s for p in found for s in p.steps if re.search(r"\bSCAN (group|other)_ticket\b", s)]
+        assert aliases == [], found
+
+
 def test_related_suggestions(services: Services, staff: Staff, plans: Any, some: None) -> None:
     found = plans(
         lambda: services.tickets.related(

@@ -9,6 +9,7 @@ supervise): the same checks and the same audit trail as the command line.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
@@ -22,7 +23,6 @@ from svcdesk.services.errors import Invalid
 from svcdesk.store import queue_queries as qq
 from svcdesk.store import repo
 from svcdesk.store.database import Database, Session
-from svcdesk.store.models import Ticket
 
 PAGE_SIZE = 50
 LEAD_VIEWS = ("queue", "dispatch", "due_soon", "overdue", "open")
@@ -38,6 +38,9 @@ OPEN = (
     Status.AWAITING_CALLBACK.value,
     Status.SUPERVISED.value,
 )
+
+_AWAITING_DISPATCH = Status.AWAITING_DISPATCH.value
+_AWAITING_CALLBACK = Status.AWAITING_CALLBACK.value
 
 
 @dataclass(frozen=True)
@@ -95,47 +98,75 @@ class QueueSummary:
     by_category: list[tuple[str, int]]
 
 
-def deadline_kind(t: Ticket) -> str:
-    if t.status == Status.AWAITING_DISPATCH.value:
+def deadline_kind(status: str, has_due: bool, deadline_at: datetime | None) -> str:
+    """Which limit ``deadline_at`` is, for a ticket in ``status`` whose unit's handling limit
+    is set (``has_due``) or not."""
+    if status == _AWAITING_DISPATCH:
         return "dispatch"
-    if t.status == Status.AWAITING_CALLBACK.value:
+    if status == _AWAITING_CALLBACK:
         return "callback"
-    if t.status in WITH_UNITS and t.due_at is not None:
+    if status in WITH_UNITS and has_due:
         return "handling"
-    return "dispatch" if t.deadline_at is not None else ""
+    return "dispatch" if deadline_at is not None else ""
 
 
-def _row(t: Ticket, unit: str | None, groups: dict[int, tuple[int, int]]) -> QueueRow:
-    size, callers = groups.get(t.group_id or -1, (1, 1))
-    kind = deadline_kind(t)
-    return QueueRow(
-        number=t.number,
-        status=t.status,
-        category=t.category,
-        subtype=t.subtype,
-        urgent=t.urgent,
-        major=t.major,
-        unit=unit,
-        place=t.place,
-        details=t.details,
-        created_at=t.created_at,
-        deadline_at=t.deadline_at,
-        deadline_kind=kind,
-        deadline_provisional=(kind == "handling" and t.due_provisional)
-        or (kind == "callback" and t.callback_due_provisional),
-        group_size=max(1, size),
-        callers=max(1, callers),
-        round=t.round,
-        supervised=t.supervised,
-        escalated=t.escalated,
-        return_reason=t.return_reason,
-        reply_text=t.reply_text,
-    )
-
-
-def rows_of(s: Session, found: list[tuple[Ticket, str | None]]) -> list[QueueRow]:
-    groups = qq.group_counts(s, [t.group_id for t, _ in found if t.group_id is not None])
-    return [_row(t, unit, groups) for t, unit in found]
+def rows_of(_s: Session, found: Sequence[qq.PageRow]) -> list[QueueRow]:
+    """The queue rows of a list's page (``queue_queries.page``), which already carries each
+    row's unit code and its bound group's counts."""
+    out = []
+    for (
+        _id,
+        number,
+        status,
+        category,
+        subtype,
+        urgent,
+        major,
+        unit,
+        place,
+        details,
+        created_at,
+        deadline_at,
+        has_due,
+        due_provisional,
+        callback_due_provisional,
+        size,
+        callers,
+        round_,
+        supervised,
+        escalated,
+        return_reason,
+        reply_text,
+    ) in found:
+        kind = deadline_kind(status, has_due, deadline_at)
+        provisional = (kind == "handling" and due_provisional) or (
+            kind == "callback" and callback_due_provisional
+        )
+        out.append(
+            QueueRow(
+                number,
+                status,
+                category,
+                subtype,
+                urgent,
+                major,
+                unit,
+                place,
+                details,
+                created_at,
+                deadline_at,
+                kind,
+                bool(provisional),
+                max(1, size or 1),
+                max(1, callers or 1),
+                round_,
+                supervised,
+                escalated,
+                return_reason,
+                reply_text,
+            )
+        )
+    return out
 
 
 class QueueService:
@@ -234,7 +265,7 @@ class QueueService:
             rows = rows_of(s, found)
         nxt = None
         if more and found:
-            at, ticket_id = qq.order_key(found[-1][0], f)
+            at, ticket_id = qq.order_key(found[-1], f)
             nxt = Cursor(at, ticket_id)
         return QueuePage(view, rows, nxt, now)
 

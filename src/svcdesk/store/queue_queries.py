@@ -7,7 +7,13 @@ costs the same on a thousand tickets as on a million.
 
 A bound group (``group_id``) shows as one matter: the member that comes first in the list's
 own order stands for it (the others of the group that are in the same list are left out), and
-``group_counts`` tells how many tickets and callers the group has.
+each row carries how many tickets and distinct callers its group has.
+
+The lists are read with SQLAlchemy Core, not the ORM: a row (``PageRow``) is the 22 values a
+queue row needs, not a whole ``Ticket`` in the session's identity map. Each list's
+statements are built once per shape (its statuses, which filters are given, whether it
+continues after a cursor) and kept: the filters' values, the cursor and the page size are
+bound parameters, so SQLAlchemy compiles each shape once and every later page reuses it.
 """
 
 from __future__ import annotations
@@ -16,15 +22,24 @@ import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import TypeVar
+from typing import Any
 
-from sqlalchemy import and_, case, exists, func, or_, union_all
-from sqlalchemy.orm import aliased
+import sqlalchemy as sa
+from sqlalchemy import Integer, Table, and_, bindparam, case, exists, func, literal, or_, union_all
+from sqlalchemy.engine import Row
 from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.selectable import FromClause
+from sqlalchemy.types import NullType
 from sqlmodel import Session, col, select
-from sqlmodel.sql.expression import Select
 
 from svcdesk.store.models import Account, Callback, Ticket, Unit
+
+_TICKET: Table = Ticket.metadata.tables["ticket"]
+_UNIT: Table = Unit.metadata.tables["unit"]
+_OTHER = _TICKET.alias("other_ticket")
+"""Another member of a ticket's bound group, in the list (the group shown once)."""
+_MEMBER = _TICKET.alias("group_ticket")
+"""Any member of a ticket's bound group (the group's counts)."""
 
 
 @dataclass(frozen=True)
@@ -53,117 +68,228 @@ class QueueFilter:
     tickets, which have no deadline)."""
 
 
-def _conditions(t: type[Ticket], f: QueueFilter, by_group: bool = False) -> list[ColumnElement[bool]]:
+_BOUND = ("deadline_before", "deadline_from", "created_from", "unit_id", "category", "accepted_by_id")
+"""The filters whose values are bound parameters: only whether they are given shapes a statement."""
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """What a list's statements depend on (their cache key); the values of ``_BOUND`` and of
+    the cursor are parameters of each execution."""
+
+    statuses: tuple[str, ...]
+    group_statuses: tuple[str, ...]
+    given: frozenset[str]
+    urgent: bool | None
+    major: bool | None
+    supervised: bool | None
+    escalated: bool | None
+    returned: bool | None
+    collapse_groups: bool
+    newest_first: bool
+    after: bool
+
+
+def _shape(f: QueueFilter, after: bool) -> _Shape:
+    return _Shape(
+        statuses=f.statuses,
+        group_statuses=f.group_statuses or f.statuses,
+        given=frozenset(name for name in _BOUND if getattr(f, name) is not None),
+        urgent=f.urgent,
+        major=f.major,
+        supervised=f.supervised,
+        escalated=f.escalated,
+        returned=f.returned,
+        collapse_groups=f.collapse_groups,
+        newest_first=f.newest_first,
+        after=after,
+    )
+
+
+def _params(f: QueueFilter, after: tuple[datetime, int] | None, limit: int | None) -> dict[str, Any]:
+    params: dict[str, Any] = {name: getattr(f, name) for name in _BOUND if getattr(f, name) is not None}
+    if after is not None:
+        params["after_at"], params["after_id"] = after
+    if limit is not None:
+        params["page_limit"] = limit
+    return params
+
+
+def _in(expr: ColumnElement[Any], values: tuple[str, ...]) -> ColumnElement[bool]:
+    """``expr = ?`` or ``expr IN (?, ?, …)``, one parameter per value (not an "expanding" list,
+    which SQLAlchemy would render into the statement again at each execution)."""
+    if len(values) == 1:
+        return expr == literal(values[0])
+    return expr.in_([literal(v) for v in values])
+
+
+def _conditions(t: FromClause, sh: _Shape, by_group: bool = False) -> list[ColumnElement[bool]]:
     """``by_group``: the conditions of the inner look-up of a group's other members, which must
     go by the ``group_id`` index. The status is wrapped so that no planner walks the
     ``(status, deadline_at)`` index instead (without statistics SQLite would, and scan every
     earlier ticket of the list for each row)."""
-    status = func.coalesce(t.status, "") if by_group else col(t.status)
-    statuses = (f.group_statuses or f.statuses) if by_group else f.statuses
-    conds: list[ColumnElement[bool]] = [status.in_(list(statuses))] if statuses else []
-    if not f.newest_first:
-        conds.append(col(t.deadline_at).is_not(None))
-    if f.deadline_before is not None:
-        conds.append(col(t.deadline_at) < f.deadline_before)
-    if f.deadline_from is not None:
-        conds.append(col(t.deadline_at) >= f.deadline_from)
-    if f.created_from is not None:
-        conds.append(col(t.created_at) >= f.created_from)
-    if f.unit_id is not None:
-        conds.append(col(t.unit_id) == f.unit_id)
-    if f.category is not None:
-        conds.append(col(t.category) == f.category)
-    if f.urgent is not None:
-        conds.append(col(t.urgent).is_(f.urgent))
-    if f.accepted_by_id is not None:
-        conds.append(col(t.accepted_by_id) == f.accepted_by_id)
-    if f.major is not None:
-        conds.append(col(t.major).is_(f.major))
-    if f.supervised is not None:
-        conds.append(col(t.supervised).is_(f.supervised))
-    if f.escalated is not None:
-        conds.append(col(t.escalated).is_(f.escalated))
-    if f.returned is not None:
-        conds.append(col(t.return_reason) != "" if f.returned else col(t.return_reason) == "")
+    c = t.c
+    conds: list[ColumnElement[bool]] = []
+    if by_group and sh.group_statuses:
+        conds.append(func.coalesce(c.status, "").in_([literal(s) for s in sh.group_statuses]))
+    elif not by_group and sh.statuses:
+        conds.append(_in(c.status, sh.statuses))
+    if not sh.newest_first:
+        conds.append(c.deadline_at.is_not(None))
+    given = sh.given
+    if "deadline_before" in given:
+        conds.append(c.deadline_at < bindparam("deadline_before"))
+    if "deadline_from" in given:
+        conds.append(c.deadline_at >= bindparam("deadline_from"))
+    if "created_from" in given:
+        conds.append(c.created_at >= bindparam("created_from"))
+    if "unit_id" in given:
+        conds.append(c.unit_id == bindparam("unit_id"))
+    if "category" in given:
+        conds.append(c.category == bindparam("category"))
+    if sh.urgent is not None:
+        conds.append(c.urgent.is_(sh.urgent))
+    if "accepted_by_id" in given:
+        conds.append(c.accepted_by_id == bindparam("accepted_by_id"))
+    if sh.major is not None:
+        conds.append(c.major.is_(sh.major))
+    if sh.supervised is not None:
+        conds.append(c.supervised.is_(sh.supervised))
+    if sh.escalated is not None:
+        conds.append(c.escalated.is_(sh.escalated))
+    if sh.returned is not None:
+        conds.append(c.return_reason != "" if sh.returned else c.return_reason == "")
     return conds
 
 
-def _before(other: type[Ticket], f: QueueFilter) -> ColumnElement[bool]:
+def _before(other: FromClause, sh: _Shape) -> ColumnElement[bool]:
     """``other`` comes before the outer ticket in the list's order."""
-    if f.newest_first:
-        return or_(
-            col(other.created_at) > col(Ticket.created_at),
-            and_(col(other.created_at) == col(Ticket.created_at), col(other.id) > col(Ticket.id)),
+    o, t = other.c, _TICKET.c
+    if sh.newest_first:
+        return or_(o.created_at > t.created_at, and_(o.created_at == t.created_at, o.id > t.id))
+    return or_(o.deadline_at < t.deadline_at, and_(o.deadline_at == t.deadline_at, o.id < t.id))
+
+
+def _where(sh: _Shape) -> list[ColumnElement[bool]]:
+    conds = _conditions(_TICKET, sh)
+    if sh.collapse_groups:
+        # Another member of the group in the same list and before this one in its order.
+        o, t = _OTHER.c, _TICKET.c
+        earlier = exists().where(
+            o.group_id == t.group_id,
+            o.id != t.id,
+            *_conditions(_OTHER, sh, by_group=True),
+            _before(_OTHER, sh),
         )
-    return or_(
-        col(other.deadline_at) < col(Ticket.deadline_at),
-        and_(col(other.deadline_at) == col(Ticket.deadline_at), col(other.id) < col(Ticket.id)),
+        conds.append(or_(t.group_id.is_(None), ~earlier))
+    return conds
+
+
+def _ordered(q: sa.Select[Any], sh: _Shape) -> sa.Select[Any]:
+    """``q`` restricted to the list, after the cursor when there is one, in the list's order,
+    ``page_limit`` rows."""
+    t = _TICKET.c
+    q = q.where(*_where(sh))
+    at: ColumnElement[Any] = bindparam("after_at")
+    last_id: ColumnElement[Any] = bindparam("after_id")
+    if sh.newest_first:
+        if sh.after:
+            q = q.where(or_(t.created_at < at, and_(t.created_at == at, t.id < last_id)))
+        q = q.order_by(t.created_at.desc(), t.id.desc())
+    else:
+        if sh.after:
+            q = q.where(or_(t.deadline_at > at, and_(t.deadline_at == at, t.id > last_id)))
+        q = q.order_by(t.deadline_at.asc(), t.id.asc())
+    return q.limit(bindparam("page_limit", type_=Integer()))
+
+
+def _group_count(value: ColumnElement[Any]) -> ColumnElement[int]:
+    """``value`` over the ticket's bound group; 1 for a ticket that is not bound."""
+    m, t = _MEMBER.c, _TICKET.c
+    of_group = sa.select(value).where(m.group_id == t.group_id).correlate(_TICKET).scalar_subquery()
+    return case((t.group_id.is_(None), 1), else_=of_group)
+
+
+def _row_columns() -> tuple[ColumnElement[Any], ...]:
+    t, m = _TICKET.c, _MEMBER.c
+    return (
+        t.id,
+        t.number,
+        t.status,
+        t.category,
+        t.subtype,
+        t.urgent,
+        t.major,
+        _UNIT.c.code.label("unit"),
+        t.place,
+        t.details,
+        t.created_at,
+        t.deadline_at,
+        t.due_at.is_not(None).label("has_due"),
+        t.due_provisional,
+        t.callback_due_provisional,
+        _group_count(func.count()).label("group_size"),
+        # A ticket without a phone is its own caller.
+        _group_count(
+            func.count(m.caller_phone.distinct()) + func.sum(case((m.caller_phone.is_(None), 1), else_=0))
+        ).label("callers"),
+        t.round,
+        t.supervised,
+        t.escalated,
+        t.return_reason,
+        t.reply_text,
     )
 
 
-@functools.cache
-def _other() -> type[Ticket]:
-    """One alias for the whole process: a new ``aliased(Ticket)`` per page made SQLAlchemy
-    rebuild its column proxies and miss its statement cache every time (15 ms of a page's 20).
-    Made on first use: making it configures every mapper, 30 ms the console's launch need not
-    wait for."""
-    return aliased(Ticket, name="other_ticket")  # type: ignore[return-value]
+PageRow = Row[*tuple[Any, ...]]
+"""One row of a list, in this order: the ticket's ``id``, ``number``, ``status``,
+``category``, ``subtype``, ``urgent``, ``major``, ``unit`` (the unit's code), ``place``,
+``details``, ``created_at``, ``deadline_at``, ``has_due`` (the unit's handling limit is set),
+``due_provisional``, ``callback_due_provisional``, ``group_size`` and ``callers`` (the tickets
+and distinct callers of its bound group, 1 and 1 when not bound), ``round``, ``supervised``,
+``escalated``, ``return_reason``, ``reply_text``."""
 
 
-def _where(f: QueueFilter) -> list[ColumnElement[bool]]:
-    conds = _conditions(Ticket, f)
-    if f.collapse_groups:
-        # Another member of the group in the same list and before this one in its order.
-        other = _other()
-        earlier = exists().where(
-            col(other.group_id) == col(Ticket.group_id),
-            col(other.id) != col(Ticket.id),
-            *_conditions(other, f, by_group=True),  # type: ignore[arg-type]
-            _before(other, f),
-        )
-        conds.append(or_(col(Ticket.group_id).is_(None), ~earlier))
-    return conds
+def _rows() -> sa.Select[Any]:
+    return sa.select(*_row_columns()).select_from(_TICKET.outerjoin(_UNIT, _UNIT.c.id == _TICKET.c.unit_id))
 
 
-_Q = TypeVar("_Q", Select[Ticket, str | None], Select[datetime | None, int | None])
+@functools.lru_cache(maxsize=256)
+def _page_statement(sh: _Shape) -> sa.Select[Any]:
+    """A page read in one walk of an index: one status, or newest first."""
+    return _ordered(_rows(), sh)
 
 
-def _ordered(q: _Q, f: QueueFilter, after: tuple[datetime, int] | None) -> _Q:
-    """``q`` restricted to the list, after ``after``, in the list's order."""
-    q = q.where(*_where(f))
-    if f.newest_first:
-        if after is not None:
-            at, last_id = after
-            q = q.where(
-                or_(col(Ticket.created_at) < at, and_(col(Ticket.created_at) == at, col(Ticket.id) < last_id))
-            )
-        return q.order_by(col(Ticket.created_at).desc(), col(Ticket.id).desc())
-    if after is not None:
-        at, last_id = after
-        q = q.where(
-            or_(
-                col(Ticket.deadline_at) > at,
-                and_(col(Ticket.deadline_at) == at, col(Ticket.id) > last_id),
-            )
-        )
-    return q.order_by(col(Ticket.deadline_at).asc(), col(Ticket.id).asc())
+@functools.lru_cache(maxsize=256)
+def _keys_statement(sh: _Shape) -> sa.CompoundSelect:
+    """The order keys of each status's first ``page_limit`` tickets, one ``UNION ALL``. The
+    deadlines come back as the database holds them (SQLite: text in one fixed format, which is
+    what its own ``ORDER BY`` compares): they are only merged, never shown."""
+    parts = []
+    for status in sh.statuses:
+        one = replace(sh, statuses=(status,))
+        sub = _ordered(sa.select(_TICKET.c.deadline_at, _TICKET.c.id), one).subquery()
+        parts.append(sa.select(sa.type_coerce(sub.c.deadline_at, NullType()), sub.c.id))
+    return union_all(*parts)
 
 
-def _with_unit() -> Select[Ticket, str | None]:
-    return select(Ticket, Unit.code).join(Unit, col(Unit.id) == col(Ticket.unit_id), isouter=True)
+@functools.lru_cache(maxsize=64)
+def _rows_by_id(n: int) -> sa.Select[Any]:
+    """The rows of ``n`` ids (``id_0`` …), one parameter each: a fixed statement, where an
+    "expanding" list would be rendered into the SQL again at every execution."""
+    return _rows().where(_TICKET.c.id.in_([bindparam(name, type_=Integer()) for name in _id_names(n)]))
 
 
-def _page_one(
-    session: Session, f: QueueFilter, after: tuple[datetime, int] | None, limit: int
-) -> list[tuple[Ticket, str | None]]:
-    q = _ordered(_with_unit(), f, after)
-    return [(t, code) for t, code in session.exec(q.limit(limit))]
+@functools.lru_cache(maxsize=64)
+def _id_names(n: int) -> tuple[str, ...]:
+    return tuple(f"id_{k}" for k in range(n))
 
 
-def order_key(t: Ticket, f: QueueFilter) -> tuple[datetime, int]:
-    at = t.created_at if f.newest_first else t.deadline_at
-    assert at is not None and t.id is not None
-    return at, t.id
+def order_key(row: PageRow, f: QueueFilter) -> tuple[datetime, int]:
+    """The key a next page starts after: ``(created_at or deadline_at, id)`` of ``row``."""
+    at = row.created_at if f.newest_first else row.deadline_at
+    assert at is not None
+    return at, int(row.id)
 
 
 def page(
@@ -172,78 +298,62 @@ def page(
     *,
     after: tuple[datetime, int] | None = None,
     limit: int = 50,
-) -> list[tuple[Ticket, str | None]]:
-    """One page of the list, each ticket with its unit's code, closest limit first (or newest
-    first). ``after`` is the order key of the last row of the previous page.
+) -> list[PageRow]:
+    """One page of the list, closest limit first (or newest first). ``after`` is the order key
+    of the last row of the previous page.
 
     A list of several statuses is read one status at a time — each read walks the
     ``(status, deadline_at)`` index in order and stops after ``limit`` rows — and the reads are
     merged: one read with ``status IN (...)`` would sort every ticket of the list first."""
+    sh = _shape(f, after is not None)
+    params = _params(f, after, limit)
+    conn = session.connection()
     if f.newest_first or len(f.statuses) <= 1:
-        return _page_one(session, f, after, limit)
-    # Only the order keys per status, then the page's whole rows: loading every status's
-    # ``limit`` whole tickets to keep ``limit`` of them cost most of the page's time.
-    parts = []
-    for status in f.statuses:
-        one = replace(f, statuses=(status,), group_statuses=f.statuses)
-        sub = _ordered(select(Ticket.deadline_at, Ticket.id), one, after).limit(limit).subquery()
-        parts.append(select(sub.c.deadline_at, sub.c.id))
-    keys = [(at, int(i)) for at, i in session.execute(union_all(*parts)) if at is not None and i is not None]
-    wanted = [i for _, i in sorted(keys)[:limit]]
+        return list(conn.execute(_page_statement(sh), params))
+    # Only the order keys per status, then the page's rows: reading every status's ``limit``
+    # rows to keep ``limit`` of them would cost most of the page's time.
+    keys = [(at, i) for at, i in conn.execute(_keys_statement(sh), params) if at is not None]
+    keys.sort()
+    wanted = [i for _, i in keys[:limit]]
     if not wanted:
         return []
-    rows = {t.id: (t, code) for t, code in session.exec(_with_unit().where(col(Ticket.id).in_(wanted)))}
+    # Always ``limit`` ids (the last one repeated): one statement for every page of a list.
+    ids = dict(zip(_id_names(limit), wanted + wanted[-1:] * (limit - len(wanted)), strict=True))
+    rows = {row[0]: row for row in conn.execute(_rows_by_id(limit), ids)}
     return [rows[i] for i in wanted if i in rows]
+
+
+@functools.lru_cache(maxsize=256)
+def _count_statement(sh: _Shape) -> sa.Select[Any]:
+    return sa.select(func.count()).select_from(_TICKET).where(*_where(sh))
+
+
+@functools.lru_cache(maxsize=256)
+def _count_by_statement(sh: _Shape, key: str) -> sa.Select[Any]:
+    if key == "unit":
+        return (
+            sa.select(_UNIT.c.code, func.count())
+            .select_from(_TICKET.outerjoin(_UNIT, _UNIT.c.id == _TICKET.c.unit_id))
+            .where(*_where(sh))
+            .group_by(_UNIT.c.code)
+        )
+    return sa.select(_TICKET.c.category, func.count()).where(*_where(sh)).group_by(_TICKET.c.category)
 
 
 def count(session: Session, f: QueueFilter) -> int:
     """How many matters (a bound group counting once) the list holds."""
-    return int(session.exec(select(func.count()).select_from(Ticket).where(*_where(f))).one())
+    return int(
+        session.connection().execute(_count_statement(_shape(f, False)), _params(f, None, None)).scalar_one()
+    )
 
 
 def count_by(session: Session, f: QueueFilter, key: str) -> list[tuple[str, int]]:
     """The list's matters counted by ``unit`` (code) or ``category``, largest first."""
-    if key == "unit":
-        q = (
-            select(Unit.code, func.count())
-            .select_from(Ticket)
-            .join(Unit, col(Unit.id) == col(Ticket.unit_id), isouter=True)
-            .where(*_where(f))
-            .group_by(col(Unit.code))
-        )
-    elif key == "category":
-        q = (
-            select(Ticket.category, func.count())
-            .select_from(Ticket)
-            .where(*_where(f))
-            .group_by(col(Ticket.category))
-        )
-    else:
+    if key not in ("unit", "category"):
         raise ValueError(f"count by unit or category, not {key!r}")
-    rows = [(k or "", int(n)) for k, n in session.exec(q)]
+    q = _count_by_statement(_shape(f, False), key)
+    rows = [(k or "", int(n)) for k, n in session.connection().execute(q, _params(f, None, None))]
     return sorted(rows, key=lambda r: (-r[1], r[0]))
-
-
-def group_counts(session: Session, group_ids: Sequence[int]) -> dict[int, tuple[int, int]]:
-    """For each group: (tickets, distinct callers). A ticket without a phone is its own caller."""
-    ids = sorted(set(group_ids))
-    if not ids:
-        return {}
-    q = (
-        select(
-            Ticket.group_id,
-            func.count(),
-            func.count(func.distinct(Ticket.caller_phone)),
-            func.sum(case((col(Ticket.caller_phone).is_(None), 1), else_=0)),
-        )
-        .where(col(Ticket.group_id).in_(ids))
-        .group_by(col(Ticket.group_id))
-    )
-    out: dict[int, tuple[int, int]] = {}
-    for gid, n, phones, nophone in session.exec(q):
-        if gid is not None:
-            out[int(gid)] = (int(n), int(phones) + int(nophone or 0))
-    return out
 
 
 def callbacks_due(
