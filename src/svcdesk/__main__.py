@@ -1,3 +1,3 @@
-from svcdesk.cli.main import run
+from svcdesk.cli.launch import run
 
 run()

@@ -73,3 +73,83 @@ async def test_nothing_but_signing_in_is_offered_before_sign_in(services: Servic
         assert isinstance(app.screen, SignInScreen)
         commands = [c.title for c in app.get_system_commands(app.screen)]
         assert "New call" not in commands and "Sign out" not in commands
+
+
+async def test_signing_out_leaves_an_empty_form_and_the_next_account_signs_in(
+    services: Services, staff: Staff
+) -> None:
+    from textual.widgets import Input
+
+    from svcdesk.ui.screens.kb import KbScreen
+
+    app = SvcdeskApp(services, lang="en")
+    async with app.run_test(size=(110, 32)) as pilot:
+        await sign_in(app, pilot, "agent1")
+        # The sign-in screen stays under the desk: nothing of the password stays in it.
+        assert app.screen_stack[0].query_one("#password", Input).value == ""
+        await pilot.press("f3")
+        await settle(app, pilot)
+        assert isinstance(app.screen, KbScreen)
+        app.action_sign_out()
+        await settle(app, pilot)
+        assert isinstance(app.screen, SignInScreen) and len(app.screen_stack) == 1
+        assert app.actor is None
+        assert app.screen.query_one("#username", Input).value == ""
+        assert app.screen.query_one("#password", Input).value == ""
+        await pilot.press("f2")
+        await settle(app, pilot)
+        assert isinstance(app.screen, SignInScreen)
+        await sign_in(app, pilot, "lead1")
+        assert isinstance(app.screen, DeskScreen)
+        assert app.actor is not None and app.actor.username == "lead1"
+
+
+async def test_the_console_opens_its_services_off_the_ui_thread_after_the_first_frame(
+    services: Services,
+) -> None:
+    import threading
+
+    opened_on: list[str] = []
+
+    def open_services() -> Services:
+        opened_on.append(threading.current_thread().name)
+        return services
+
+    app = SvcdeskApp(open_services, lang="en")
+    async with app.run_test(size=(110, 32)) as pilot:
+        await settle(app, pilot)
+        assert opened_on and opened_on[0] != threading.main_thread().name
+        await sign_in(app, pilot, "agent1")
+        assert isinstance(app.screen, DeskScreen)
+        assert len(opened_on) == 1
+
+
+@pytest.mark.parametrize(("lang", "words"), [("en", "database"), ("zh", "数据库")])
+async def test_a_database_that_cannot_be_opened_is_said_on_the_sign_in_screen_and_tried_again(
+    services: Services, lang: str, words: str
+) -> None:
+    from svcdesk.store.errors import DatabaseError
+
+    attempts: list[int] = []
+
+    def open_services() -> Services:
+        attempts.append(1)
+        if len(attempts) <= 2:
+            raise DatabaseError(
+                "no svcdesk database at sqlite:////nowhere/svcdesk.db: run `svcdesk init` first"
+            )
+        return services
+
+    app = SvcdeskApp(open_services, lang=lang)
+    async with app.run_test(size=(110, 32)) as pilot:
+        await settle(app, pilot)
+        message = text_of(app, "#signin-message")
+        assert words in message and "svcdesk init" in message
+        # Signing in tries to open it again; still away: said again, nobody signed in.
+        await sign_in(app, pilot, "agent1")
+        assert isinstance(app.screen, SignInScreen) and app.actor is None
+        assert "svcdesk init" in text_of(app, "#signin-message")
+        # Back: the next attempt opens it and signs in.
+        await sign_in(app, pilot, "agent1")
+        assert isinstance(app.screen, DeskScreen)
+        assert len(attempts) == 3

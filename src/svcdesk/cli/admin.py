@@ -24,10 +24,7 @@ from svcdesk.cli.common import (
     sign_in,
 )
 from svcdesk.domain.roles import Permission
-from svcdesk.services.calendar import CalendarService
 from svcdesk.services.errors import Invalid
-from svcdesk.store import migrate
-from svcdesk.store.database import Database, normalize_url
 
 accounts_app = typer.Typer(help="Account administration (the office).", no_args_is_help=True)
 db_app = typer.Typer(help="The database: backup and integrity check.", no_args_is_help=True)
@@ -160,6 +157,9 @@ def db_check(
 
     SQLite: the file's integrity and foreign-key checks; both backends: svcdesk's own checks
     (each day's ticket counter, known statuses, every ticket's intake in the audit trail)."""
+    from svcdesk.store import migrate
+    from svcdesk.store.database import Database
+
     s = settings(db, lang)
     database = Database(s.db)
     state = migrate.check_schema(database)
@@ -202,6 +202,11 @@ def calendar_due(
         day = date.fromisoformat(start)
     except ValueError:
         raise Invalid(f"start: {start!r} is not a date; use YYYY-MM-DD", field="start") from None
+    from svcdesk.domain.clock import SystemClock
+    from svcdesk.services.calendar import CalendarService
+    from svcdesk.store import migrate
+    from svcdesk.store.database import Database, normalize_url
+
     s = settings(db, lang)
     url = normalize_url(s.db)
     database = None
@@ -209,8 +214,6 @@ def calendar_due(
         database = Database(s.db)
         if migrate.check_schema(database) == "empty":
             database = None
-    from svcdesk.domain.clock import SystemClock
-
     service = CalendarService(database, s.data, SystemClock(), s.tz)
     result, provisional = service.due(day, days)
     if as_json:

@@ -7,7 +7,7 @@ import json
 import sys
 from collections.abc import Callable
 from datetime import datetime
-from typing import Annotated, Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
@@ -22,9 +22,13 @@ from svcdesk.services.errors import (
     PermissionDenied,
     ServiceError,
 )
-from svcdesk.services.factory import Services, build_services
 from svcdesk.services.settings import Settings
-from svcdesk.store.database import DatabaseError
+from svcdesk.store.errors import DatabaseError
+
+if TYPE_CHECKING:
+    # The services and the database layer load when a command opens them, not when the
+    # command line starts: the console draws its sign-in screen before they are needed.
+    from svcdesk.services.factory import Services
 
 DbOpt = Annotated[
     str | None,
@@ -98,6 +102,8 @@ def settings(db: str | None, lang: str | None = None) -> Settings:
 
 
 def open_services(db: str | None, lang: str | None = None) -> Services:
+    from svcdesk.services.factory import build_services
+
     return build_services(settings(db, lang), CLOCK)
 
 

@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from svcdesk.cli.common import (
     DbOpt,
@@ -27,7 +26,6 @@ from svcdesk.cli.common import (
     sign_in,
 )
 from svcdesk.services.errors import Invalid
-from svcdesk.services.exports import FORMATS, ExportFilter
 
 app = typer.Typer(help="Exports: tickets to CSV, XLSX, JSON or JSON Lines.", no_args_is_help=True)
 
@@ -54,9 +52,14 @@ def _format(fmt: str | None, jsonl: bool, out_path: str) -> str:
             raise Invalid(
                 "format: give --format csv, xlsx or json (the file name does not say)", field="format"
             )
-    if fmt not in FORMATS:
+    if fmt not in _FORMATS:
         raise Invalid(f"format: one of csv, xlsx, json, not {fmt!r}", field="format")
     return fmt
+
+
+_FORMATS = ("csv", "xlsx", "json", "jsonl")
+"""What ``--format`` takes (the export service checks again; named here so that the command
+line starts without loading it)."""
 
 
 def _interrupt(_signum: int, _frame: object) -> None:
@@ -104,6 +107,10 @@ def tickets(
 ) -> None:
     """One row per ticket: category, mode, unit, the dates of its life, the outcome of each
     time limit, the callback result and its bound group. Names and phone numbers masked."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from svcdesk.services.exports import ExportFilter
+
     kind = _format(fmt, jsonl, out_path)
     to_stdout = out_path == "-"
     filters = ExportFilter(

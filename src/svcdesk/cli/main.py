@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from svcdesk.cli import common
 from svcdesk.cli.admin import accounts_app, calendar_app, db_app, kb_app, units_app
 from svcdesk.cli.common import DbOpt, LangOpt, err, handled, out, settings
+from svcdesk.cli.console import open_console
 from svcdesk.cli.export import app as export_app
 from svcdesk.cli.imports import app as import_app
 from svcdesk.cli.report import report as report_command
@@ -33,15 +33,6 @@ app.add_typer(import_app, name="import")
 app.command("report")(report_command)
 
 
-def _open_console(db: str | None, lang: str | None, phone: str | None = None) -> None:
-    from svcdesk.services.factory import build_services
-
-    services = build_services(settings(db, lang), common.CLOCK)
-    from svcdesk.ui.app import SvcdeskApp  # the console is imported only when it opens
-
-    SvcdeskApp(services, lang=services.settings.lang, phone=phone).run()
-
-
 @app.callback()
 def main(
     ctx: typer.Context,
@@ -51,7 +42,7 @@ def main(
     """Without a command, opens the console."""
     ctx.obj = {"db": db, "lang": lang}
     if ctx.invoked_subcommand is None:
-        handled(_open_console)(db, lang)
+        handled(open_console)(db, lang)
 
 
 @app.command("console")
@@ -59,7 +50,7 @@ def main(
 def console(ctx: typer.Context, db: DbOpt = None, lang: LangOpt = None) -> None:
     """Open the console (sign-in first)."""
     parent = ctx.obj or {}
-    _open_console(db or parent.get("db"), lang or parent.get("lang"))
+    open_console(db or parent.get("db"), lang or parent.get("lang"))
 
 
 @app.command("call")
@@ -72,7 +63,7 @@ def call(
 ) -> None:
     """Open the console straight on a new intake with the caller's number (for a softphone)."""
     parent = ctx.obj or {}
-    _open_console(db or parent.get("db"), lang or parent.get("lang"), phone=phone)
+    open_console(db or parent.get("db"), lang or parent.get("lang"), phone=phone)
 
 
 @app.command("init")
@@ -126,6 +117,8 @@ def demo(
             f"the demo database at {services.db.url} is already there ({existing} tickets)", markup=False
         )
     elif tickets:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
         with Progress(
             TextColumn("generating tickets"),
             BarColumn(),
@@ -157,8 +150,9 @@ def demo(
         )
     services.close()
     if not no_console:
-        _open_console(db, lang)
+        open_console(db, lang)
 
 
 def run() -> None:
+    """Every command through Typer (``svcdesk`` itself starts at :func:`svcdesk.cli.launch.run`)."""
     app(prog_name="svcdesk")

@@ -10,7 +10,7 @@ import csv
 import io
 import sys
 from datetime import date
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich import box
@@ -32,8 +32,10 @@ from svcdesk.cli.common import (
 )
 from svcdesk.i18n import Translator
 from svcdesk.services.errors import Invalid
-from svcdesk.services.metrics import PERIOD_KINDS, Rate
-from svcdesk.services.reports import Report
+
+if TYPE_CHECKING:
+    from svcdesk.services.metrics import Rate
+    from svcdesk.services.reports import Report
 
 WIDTH = 80
 FORMATS = ("text", "json", "csv")
@@ -179,6 +181,8 @@ def report(
     """The daily, weekly or monthly report: tickets by category, mode and unit; the
     time-limit rates; satisfaction; overdue now; hot matters (bound groups).
     See docs/reports.md."""
+    from svcdesk.services.metrics import PERIOD_KINDS
+
     fmt = "json" if as_json else fmt
     if period not in PERIOD_KINDS:
         raise Invalid(f"period: one of {', '.join(PERIOD_KINDS)}, not {period!r}", field="period")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
@@ -22,8 +22,10 @@ from svcdesk.cli.common import (
     print_json,
     sign_in,
 )
-from svcdesk.services.factory import Services
-from svcdesk.services.views import TicketView
+
+if TYPE_CHECKING:
+    from svcdesk.services.factory import Services
+    from svcdesk.services.views import TicketView
 
 app = typer.Typer(
     help="Tickets: take, list, show, dispatch, remind, reply, return, supervise, call back, bind.",

@@ -42,6 +42,8 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.pool import NullPool
 from sqlmodel import Session, create_engine
 
+from svcdesk.store.errors import DatabaseDamaged, DatabaseError, DatabaseUnavailable, SaveOutcomeUnknown
+
 __all__ = [
     "BUSY_TIMEOUT_MS",
     "FAIL_FAST",
@@ -65,24 +67,6 @@ PG_WRITE_LOCK = 0x5356434445534B31
 _WRITE_OPTION = "svcdesk_write"
 
 T = TypeVar("T")
-
-
-class DatabaseError(RuntimeError):
-    """A problem with the database a user can act on (wrong path, newer version, corrupt)."""
-
-
-class DatabaseUnavailable(DatabaseError):
-    """The database stayed busy or unreachable through every retry; the step was not saved."""
-
-
-class DatabaseDamaged(DatabaseError):
-    """The SQLite file is damaged (or is not a database at all). svcdesk refuses to write to
-    it from then on, and never repairs or replaces it: restoring a backup is a person's call."""
-
-
-class SaveOutcomeUnknown(DatabaseUnavailable):
-    """The connection was lost while the server was committing: the step may or may not be
-    saved. Never retried blindly, since doing it again could record it twice."""
 
 
 @dataclass(frozen=True)

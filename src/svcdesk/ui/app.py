@@ -1,10 +1,19 @@
 """The console's App: small on purpose. Screens own their bindings and call services from
 workers; the App holds the dependencies it was given, the signed-in account, and the few keys
-that work on every screen after sign-in."""
+that work on every screen after sign-in.
+
+Started from the command line, the App is given a way to open the services rather than the
+services themselves: the sign-in screen is drawn first, and the database layer (SQLAlchemy,
+the migrations' check, the services) loads in a worker while the agent types a name and a
+password. It takes longer than drawing the screen, so a console that waited for it would
+open several times slower than a bare Textual app.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import threading
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -14,17 +23,21 @@ from textual.screen import Screen
 
 from svcdesk.i18n import Translator
 from svcdesk.services.context import Actor
-from svcdesk.services.drafts import Draft
-from svcdesk.services.factory import Services
 from svcdesk.ui.errors import error_text
 from svcdesk.ui.keys import binding_commands, translate_bindings
 from svcdesk.ui.lead_commands import lead_commands
 from svcdesk.ui.screens.sign_in import SignInScreen
 
+if TYPE_CHECKING:
+    from svcdesk.services.drafts import Draft
+    from svcdesk.services.factory import Services
+
 
 class SvcdeskApp(App[None]):
     TITLE = "svcdesk"
-    CSS_PATH = "app.tcss"
+    # The sign-in screen is the App's first screen (``get_default_screen``), which Textual
+    # does not load a screen's own CSS_PATH for: the App loads its stylesheet.
+    CSS_PATH = ["app.tcss", "screens/sign_in.tcss"]
     # Keys that work on every screen once signed in (screens add their own).
     BINDINGS = [
         Binding("ctrl+q", "quit", "key.quit"),
@@ -35,11 +48,24 @@ class SvcdeskApp(App[None]):
     ]
 
     def __init__(
-        self, services: Services, *, lang: str = "en", phone: str | None = None, cursor_blink: bool = True
+        self,
+        services: Services | Callable[[], Services],
+        *,
+        lang: str = "en",
+        phone: str | None = None,
+        cursor_blink: bool = True,
     ) -> None:
+        """``services``: the services, or the factory call that opens them (the command line
+        passes that, so the sign-in screen does not wait for the database layer)."""
         super().__init__()
         self.cursor_blink = cursor_blink
-        self.services = services
+        self._services: Services | None = None
+        self._open_services: Callable[[], Services] | None = None
+        if callable(services):
+            self._open_services = services
+        else:
+            self._services = services
+        self._opening = threading.Lock()
         self.t = Translator(lang)
         self.actor: Actor | None = None
         self.incoming_phone = phone
@@ -51,10 +77,43 @@ class SvcdeskApp(App[None]):
         # Textual joins them with an em dash, which CJK terminals draw two columns wide.
         return Content(f"{title}  |  {sub_title}") if sub_title else Content(title)
 
+    def get_default_screen(self) -> Screen[None]:  # type: ignore[override]
+        # The sign-in screen is the first screen drawn (no blank screen under it to draw
+        # first) and stays at the bottom of the stack: over it, once signed in, the base
+        # screen (the desk or an intake, switched in turn), and over that what is pushed.
+        return SignInScreen()
+
+    @property
+    def services(self) -> Services:
+        """The services; opened on first use when the App was given a factory. Only workers
+        ask before sign-in (the sign-in itself runs in one), and they wait for an opening under
+        way; after a failed opening, the next one to ask tries again (the database may be back
+        by then) and gets the error when it is not."""
+        if self._services is not None:
+            return self._services
+        with self._opening:
+            if self._services is None:
+                assert self._open_services is not None
+                self._services = self._open_services()
+            return self._services
+
     def on_mount(self) -> None:
         self.title = self.t("app.title")
         self.sub_title = self.t("app.subtitle")
-        self.push_screen(SignInScreen())
+        if self._services is None:
+            # After the sign-in screen's first frame: that frame must not wait for imports.
+            self.call_after_refresh(self._open_in_background)
+
+    @work(thread=True, group="open-services")
+    def _open_in_background(self) -> None:
+        try:
+            self.services  # noqa: B018 - opens them
+        except Exception as exc:  # said on the sign-in screen, never a traceback
+            self.call_from_thread(self._opening_failed, error_text(self.t, exc))
+
+    def _opening_failed(self, message: str) -> None:
+        if isinstance(self.screen, SignInScreen):
+            self.screen.show_problem(message)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Nothing but quitting before someone signs in.
@@ -83,7 +142,7 @@ class SvcdeskApp(App[None]):
             # Straight to the incoming call (one screen switch: the caller is waiting).
             self.action_new_call()
             return
-        self.switch_screen(DeskScreen())
+        self._show_base(DeskScreen())
         if draft is not None:
             self._offer_draft(draft)
 
@@ -118,9 +177,11 @@ class SvcdeskApp(App[None]):
                 flush()
         self.actor = None
         self.pending_draft = None
-        while len(self.screen_stack) > 2:
+        while len(self.screen_stack) > 1:
             self.pop_screen()
-        self.switch_screen(SignInScreen())
+        sign_in = self.screen
+        if isinstance(sign_in, SignInScreen):
+            sign_in.reset()
 
     # -- keys of every screen ------------------------------------------------------------
 
@@ -132,13 +193,25 @@ class SvcdeskApp(App[None]):
                 flush()
         self.exit()
 
+    def _show_base(self, screen: Screen[None]) -> None:
+        """Shows ``screen`` (the desk or an intake) as the base screen, closing what was
+        over the previous one."""
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+        if len(self.screen_stack) == 2:
+            self.switch_screen(screen)
+        else:
+            self.push_screen(screen)
+
     def action_desk(self) -> None:
         from svcdesk.ui.screens.desk import DeskScreen
 
+        if self.actor is None:
+            return
         while len(self.screen_stack) > 2:
             self.pop_screen()
         if not isinstance(self.screen, DeskScreen):
-            self.switch_screen(DeskScreen())
+            self._show_base(DeskScreen())
 
     def action_new_call(self) -> None:
         """F2: a new call. On the intake screen itself the screen handles it."""
@@ -153,9 +226,7 @@ class SvcdeskApp(App[None]):
 
         if self.actor is None:
             return
-        while len(self.screen_stack) > 2:
-            self.pop_screen()
-        self.switch_screen(IntakeScreen(phone=phone, draft=draft))
+        self._show_base(IntakeScreen(phone=phone, draft=draft))
 
     def action_knowledge_base(self) -> None:
         from svcdesk.ui.screens.kb import KbScreen

@@ -8,12 +8,14 @@ the message can say what is wrong with it (``phone.error.<code>``).
 
 from __future__ import annotations
 
-from svcdesk.domain.phone import PhoneError, normalize_phone
-from svcdesk.domain.validation import FieldProblem
+from typing import TYPE_CHECKING
+
 from svcdesk.i18n import CATALOGUES, Translator
 from svcdesk.services.errors import Conflict, Invalid, NotFound, NotSignedIn, PermissionDenied, ServiceError
-from svcdesk.store.database import DatabaseError
-from svcdesk.store.draft_store import DatabaseUnavailable
+from svcdesk.store.errors import DatabaseError, DatabaseUnavailable
+
+if TYPE_CHECKING:
+    from svcdesk.domain.validation import FieldProblem
 
 
 def _has(key: str) -> bool:
@@ -22,6 +24,9 @@ def _has(key: str) -> bool:
 
 def phone_problem(t: Translator, text: str) -> str | None:
     """What is wrong with a typed phone number, or None when it is a usable number."""
+    # Imported here: the sign-in screen shows errors too, and is drawn before phonenumbers loads.
+    from svcdesk.domain.phone import PhoneError, normalize_phone
+
     try:
         normalize_phone(text)
     except PhoneError as exc:

@@ -3,20 +3,24 @@ intake of the account (a draft) is looked up in the same worker and offered at o
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Button, Footer, Header, Input, Label, Static
 
 from svcdesk.services.context import Actor
-from svcdesk.services.drafts import Draft
 from svcdesk.services.errors import NotSignedIn
 from svcdesk.ui.errors import error_text
 from svcdesk.ui.screens.base import SvcScreen
 
+if TYPE_CHECKING:
+    from svcdesk.services.drafts import Draft
+
 
 class SignInScreen(SvcScreen[None]):
-    CSS_PATH = "sign_in.tcss"
+    """The App's first screen; its stylesheet, sign_in.tcss, is loaded by the App."""
 
     def compose(self) -> ComposeResult:
         t = self.t
@@ -53,9 +57,10 @@ class SignInScreen(SvcScreen[None]):
 
     @work(thread=True, exclusive=True, group="signin")
     def _sign_in(self, user: str, password: str) -> None:
-        # Argon2 takes tens of milliseconds: never on the UI thread.
-        services = self.svc_app.services
+        # Argon2 takes tens of milliseconds: never on the UI thread. The services may still
+        # be opening (the console draws this screen first): asking for them waits.
         try:
+            services = self.svc_app.services
             actor = services.accounts.sign_in(user, password)
         except NotSignedIn as exc:
             self.app.call_from_thread(self._refused, self._refusal_text(str(exc), user))
@@ -70,6 +75,10 @@ class SignInScreen(SvcScreen[None]):
             # intake's own draft saving reports database problems.
             draft = None
         self.app.call_from_thread(self._accepted, actor, draft)
+
+    def show_problem(self, message: str) -> None:
+        """A problem found before anyone signs in (the database cannot be opened)."""
+        self.query_one("#signin-message", Static).update(message)
 
     def _refusal_text(self, message: str, user: str) -> str:
         if "disabled" in message:
@@ -86,4 +95,14 @@ class SignInScreen(SvcScreen[None]):
         pw.focus()
 
     def _accepted(self, actor: Actor, draft: Draft | None) -> None:
+        # This screen stays under the signed-in ones: nothing of the password stays in it.
+        self.query_one("#password", Input).value = ""
+        self.query_one("#signin-message", Static).update("")
         self.svc_app.signed_in(actor, draft)
+
+    def reset(self) -> None:
+        """After sign-out: an empty form for whoever signs in next."""
+        for field in ("#username", "#password"):
+            self.query_one(field, Input).value = ""
+        self.query_one("#signin-message", Static).update("")
+        self.query_one("#username", Input).focus()
