@@ -187,8 +187,10 @@ class TicketService:
         urgent = ticket_in.urgent or mode is Mode.PHONE_HANDOVER
 
         # One transaction, run again whole if the database was busy or the connection was cut
-        # before its commit (Database.transaction): it keeps nothing between attempts.
-        def submit(s: Session) -> str:
+        # before its commit (Database.transaction): it keeps nothing between attempts. The
+        # view handed back is read in it too (an agent is waiting with a caller on the line:
+        # no second transaction to read back what was just written).
+        def submit(s: Session) -> TicketView:
             unit_id = None
             if mode is Mode.PHONE_HANDOVER or ticket_in.unit_code:
                 unit_id = self._unit_id(s, ticket_in.unit_code, "unit_code")
@@ -257,10 +259,9 @@ class TicketService:
             if bind_to:
                 other = self._get(s, bind_to)
                 self._bind(s, actor, t, other, bind_kind, now)
-            return t.number
+            return self._views(s, [t], with_history=True)[0]
 
-        number = self._db.transaction(submit)
-        return self.get(actor, number)
+        return self._db.transaction(submit)
 
     # -- the lead's steps ----------------------------------------------------------------
 
