@@ -305,3 +305,23 @@ def test_related_tickets_same_caller_then_same_place(services: Services, staff: 
 def test_an_anonymous_caller(services: Services, staff: Staff) -> None:
     v = services.tickets.take_call(staff.agent1, intake(caller_name="匿名"))
     assert v.anonymous and v.caller_name is None
+
+
+def test_an_intake_hands_back_the_view_a_later_read_gives(services: Services, staff: Staff) -> None:
+    """take_call reads its view in the transaction that saves the ticket: it must show what
+    is stored, as a later read does (times in UTC, history, KB links, the promised callback,
+    the binding)."""
+    first = services.tickets.take_call(staff.agent1, intake())
+    later = services.clock.now() + timedelta(hours=3)
+    taken = services.tickets.take_call(
+        staff.agent1,
+        intake(event_time="2025-09-29 08:00", place="文三路102号"),
+        kb_ids=[1],
+        callback_at=later.astimezone(TZ),
+        bind_to=first.number,
+        bind_kind="same_caller",
+    )
+    assert taken == services.tickets.get(staff.agent1, taken.number)
+    assert str(taken.event_time) == str(services.tickets.get(staff.agent1, taken.number).event_time)
+    assert taken.callback_next_at is not None and str(taken.callback_next_at).endswith("+00:00")
+    assert taken.bound_to == [first.number] and taken.kb_used == ["1"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import builtins
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from svcdesk.domain import limits
@@ -215,7 +215,7 @@ class TicketService:
                 caller_name=ticket_in.caller_name,
                 anonymous=ticket_in.anonymous,
                 caller_phone=ticket_in.caller_phone,
-                event_time=ticket_in.event_time,
+                event_time=_utc(ticket_in.event_time),
                 place=ticket_in.place or "",
                 details=ticket_in.details,
                 direct_result=direct_result,
@@ -250,7 +250,7 @@ class TicketService:
                     note += f" ({handover_contact})"
             audit.record(s, actor, now, "submit", note, t.id)
             if callback_at is not None:
-                t.callback_next_at = callback_at
+                t.callback_next_at = _utc(callback_at)
                 s.add(t)
                 when = callback_at.astimezone(self._tz).isoformat()
                 audit.record(s, actor, now, "callback_promised", f"caller to be called back at {when}", t.id)
@@ -827,3 +827,9 @@ class TicketService:
 
     def open_statuses(self) -> frozenset[Status]:
         return OPEN_STATUSES
+
+
+def _utc(at: datetime | None) -> datetime | None:
+    """A time as the database gives it back (UTC): a view read in the transaction that wrote
+    it shows the same values as one read later."""
+    return None if at is None else at.astimezone(UTC)
