@@ -580,7 +580,9 @@ def main() -> None:
             data,
             runs,
         )
-        fig.note = "take_call returns the new ticket's view read back with its history"
+        fig.note = (
+            "take_call returns the new ticket's view with its history, read in the transaction that saved it"
+        )
         figures.append(fig)
     with _progress("daily report"):
         reports = services.reports
