@@ -26,7 +26,9 @@ Formats
 
 from __future__ import annotations
 
+import codecs
 import csv
+import io
 import json
 import os
 import re
@@ -40,16 +42,20 @@ from pathlib import Path
 from typing import IO, Any
 from zoneinfo import ZoneInfo
 
-from svcdesk.domain.categories import CATEGORIES
+from svcdesk.domain import limits
+from svcdesk.domain.categories import CATEGORIES, MODES
 from svcdesk.domain.clock import Clock
 from svcdesk.domain.masking import ANONYMOUS_NAMES, is_anonymous_name, mask_name, mask_phone
 from svcdesk.domain.phone import PhoneError, phone_kind
 from svcdesk.domain.roles import Permission
-from svcdesk.domain.states import STATUSES
+from svcdesk.domain.states import OPEN_STATUSES, STATUSES
 from svcdesk.services import audit
 from svcdesk.services.context import Actor
 from svcdesk.services.errors import Invalid
 from svcdesk.services.metrics import (
+    CALLBACK_RESULTS,
+    DISPATCHED_MODE,
+    REACHED_RESULTS,
     Outcome,
     callback_decision,
     days_window,
@@ -57,6 +63,7 @@ from svcdesk.services.metrics import (
     handling_decision,
     is_overdue,
 )
+from svcdesk.store import export_csv
 from svcdesk.store import export_queries as q
 from svcdesk.store.database import Database
 
@@ -107,6 +114,9 @@ _KINDS: tuple[str, ...] = tuple(kind for _, kind in COLUMNS)
 _XLSX_WIDTHS = {"text": 14, "bool": 8, "int": 7, "time": 19, "outcome": 10, "list": 28}
 _XLSX_WIDE = {"number": 15, "place": 30, "details": 60, "caller_phone": 14, "bound_to": 30}
 
+
+CLOSE_REASONS: tuple[str, ...] = ("", "callback", "direct", "office", "unreachable")
+"""What a ticket's ``close_reason`` holds (empty while it is open)."""
 
 _OUTCOME_TEXT: dict[Outcome, str | None] = {o: o.value for o in Outcome} | {Outcome.NOT_APPLICABLE: None}
 
@@ -232,6 +242,36 @@ class _LocalTime:
         if hour is not None:
             return hour[1] + utc[13:19] + hour[2]
         return self._exact(utc).isoformat()
+
+
+_SPAN_REACH = timedelta(days=3653)
+_SPAN_MIN = timedelta(days=366)
+
+
+def fixed_offset_span(tz: ZoneInfo, around: datetime) -> tuple[timedelta, datetime, datetime] | None:
+    """The zone's UTC offset at ``around`` (aware) and the span of days around it, up to ten
+    years either way, over which the offset stays the same: ``(offset, first, last)``, naive
+    UTC. ``None`` when the span is shorter than a year (a zone with daylight saving time).
+
+    The offset is looked at once a day, so a change and its reversal within one day would go
+    unseen; the time-zone database has none in the years this looks at."""
+    day = timedelta(days=1)
+    moment = around.astimezone(UTC)
+
+    def offset_at(when: datetime) -> timedelta | None:
+        return when.astimezone(tz).utcoffset()
+
+    offset = offset_at(moment)
+    if offset is None:
+        return None
+    first = last = moment
+    while moment - first < _SPAN_REACH and offset_at(first - day) == offset:
+        first -= day
+    while last - moment < _SPAN_REACH and offset_at(last + day) == offset:
+        last += day
+    if last - first < _SPAN_MIN:
+        return None
+    return offset, first.replace(tzinfo=None), last.replace(tzinfo=None)
 
 
 @dataclass(frozen=True)
@@ -362,6 +402,61 @@ class ExportService:
                 groups = q.group_numbers(s, gids) if gids else {}
                 yield [_row(r, now, units, users, groups, unmask, style) for r in batch]
 
+    def _csv_rules(self, unmask: bool, now: datetime) -> export_csv.CsvRules | None:
+        """The rules for SQLite to write the CSV lines itself; ``None`` when it cannot (not
+        SQLite, or a time zone with daylight saving time: see :func:`fixed_offset_span`)."""
+        if not self._db.is_sqlite:
+            return None
+        span = fixed_offset_span(self._tz, now.replace(tzinfo=UTC))
+        if span is None:
+            return None
+        offset, first, last = span
+        return export_csv.CsvRules(
+            masked=not unmask,
+            now=now,
+            utc_offset=offset,
+            fixed_from=first,
+            fixed_to=last,
+            dispatch_mode=DISPATCHED_MODE,
+            dispatch_limit=limits.DISPATCH_LIMIT,
+            reached_results=REACHED_RESULTS,
+            open_statuses=tuple(sorted(OPEN_STATUSES)),
+            anonymous_names=ANONYMOUS_NAMES,
+            plain_values={
+                "status": STATUSES,
+                "category": tuple(CATEGORIES),
+                "subtype": tuple(sorted({s for subs in CATEGORIES.values() for s in subs})),
+                "mode": MODES,
+                "close_reason": CLOSE_REASONS,
+                "callback_result": CALLBACK_RESULTS,
+            },
+            header=_csv_text([list(COLUMN_NAMES)])[0],
+        )
+
+    def _csv_lines(self, flt: q.TicketFilter, unmask: bool) -> Iterator[tuple[int, bytes]] | None:
+        """The CSV export's lines written by SQLite (``None`` when it cannot: then the rows
+        of :meth:`_batches` are written by ``csv.writer``), the same bytes either way."""
+        now = self._clock.now().astimezone(UTC).replace(tzinfo=None)
+        rules = self._csv_rules(unmask, now)
+        if rules is None:
+            return None
+        style = _style("csv", _LocalTime(self._tz))
+
+        def python_lines(
+            rows: list[tuple[Any, ...]],
+            units: dict[int, str],
+            users: dict[int, str],
+            groups: dict[int, list[str]],
+        ) -> list[str]:
+            return _csv_text([_row(r, now, units, users, groups, unmask, style) for r in rows])
+
+        def lines() -> Iterator[tuple[int, bytes]]:
+            yield 0, rules.header.encode()
+            with self._db.read() as s:
+                yield from export_csv.csv_lines(s, flt, rules, python_lines)
+
+        return lines()
+
     # -- the export ----------------------------------------------------------------------
 
     def export(
@@ -409,9 +504,13 @@ class ExportService:
                     f"{matching} tickets with callers' names and phone numbers unmasked, {fmt}, "
                     f"to {where} ({f.describe()})",
                 )
+        lines = self._csv_lines(flt, unmask) if fmt == "csv" else None
         rows = self._batches(flt, unmask, _style(fmt, _LocalTime(self._tz)))
         if stream is not None:
-            n = _WRITERS[fmt](rows, stream, progress)
+            if lines is not None:
+                n = _write_csv_lines(lines, stream, progress)
+            else:
+                n = _WRITERS[fmt](rows, stream, progress)
             return ExportResult("-", fmt, n, not unmask, time.perf_counter() - started)
         assert path is not None
         fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
@@ -420,6 +519,10 @@ class ExportService:
             if fmt == "xlsx":
                 os.close(fd)
                 n = _write_xlsx(rows, tmp, progress)
+            elif lines is not None:
+                with open(fd, "wb") as raw:
+                    raw.write(codecs.BOM_UTF8)
+                    n = _write_csv_lines(lines, raw, progress)
             else:
                 encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
                 with open(fd, "w", encoding=encoding, newline="") as fh:
@@ -586,6 +689,32 @@ def _write_jsonl(batches: Batches, fh: IO[str], progress: Progress | None) -> in
         n += len(batch)
         if progress is not None:
             progress(len(batch))
+    return n
+
+
+def _csv_text(rows: list[list[Any]]) -> list[str]:
+    """Each row as ``csv.writer`` writes it, line ending included."""
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+    out = []
+    for row in rows:
+        buf.seek(0)
+        buf.truncate()
+        writer.writerow(row)
+        out.append(buf.getvalue())
+    return out
+
+
+def _write_csv_lines(lines: Iterator[tuple[int, bytes]], fh: IO[Any], progress: Progress | None) -> int:
+    """Writes finished CSV lines (the header first) to a binary file or a text stream."""
+    text = isinstance(fh, io.TextIOBase)
+    n = 0
+    for count, chunk in lines:
+        fh.write(chunk.decode() if text else chunk)
+        if count:
+            n += count
+            if progress is not None:
+                progress(count)
     return n
 
 

@@ -1,0 +1,416 @@
+"""The CSV export's fast path on SQLite: SQLite writes each ticket's row as one finished CSV
+line, so Python only joins the lines and writes them.
+
+An export of a million tickets spends its time in per-row work: local times, the three limit
+outcomes, masking, quoting. Done in Python that is about 25 µs a row; here it is one
+``printf()`` per row in SQLite's own C, and the rows reach Python as ready bytes. The SQL
+mirrors, rule by rule, what :mod:`svcdesk.services.exports` does in Python (the service passes
+the rules in: :class:`CsvRules`), and ``tests/services/test_exports_fast.py`` holds the two to
+byte-identical output.
+
+SQLite formats a row only when it can do so exactly like Python; anything else is *routed* to
+the Python path: the row's line carries the marker ``\\x01`` (:data:`MARK`) and is replaced by
+the service's own line for that ticket. Routed are the tickets of a bound group; masked names
+that are not a plain word of Chinese or Latin letters; masked phone numbers not in a canonical
+form; masked places and details in which a phone number could be written (the test is wider
+than the masking rule and never narrower: see :func:`_may_hold_a_phone`); a time outside the
+span over which the centre's UTC offset is fixed (``fixed_from``/``fixed_to``) or not in the
+stored form ``YYYY-MM-DD HH:MM:SS.ffffff``; and a status, category, subtype, mode, close reason
+or callback result that is not one of the known values (which need no CSV quoting).
+
+Times are stored as naive UTC text that orders as it compares, so the limits' rules are text
+comparisons here, and local time is SQLite's ``datetime()`` of the whole seconds (the
+microseconds are cut first, as Python's ``replace(microsecond=0)`` does: SQLite would round
+them to milliseconds).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from operator import itemgetter
+from typing import Any, cast
+
+from sqlmodel import Session
+
+from svcdesk.store.export_queries import COLUMNS, TicketFilter, group_numbers, unit_codes, usernames
+
+MARK = "\x01"
+"""In a line SQLite wrote, the sign that the row must be written by the Python path."""
+_MARK_BYTE = MARK.encode()
+
+_STORED = "%Y-%m-%d %H:%M:%S.%f"
+_STORED_LENGTH = 26
+
+#: The export's columns that SQLite writes as stored when they are one of the known values.
+PLAIN_COLUMNS: tuple[str, ...] = ("status", "category", "subtype", "mode", "close_reason", "callback_result")
+
+#: The stored times of a row (``deadline_at`` is not exported but decides ``overdue``).
+_TIMES: tuple[str, ...] = (
+    "event_time",
+    "created_at",
+    "dispatch_due_at",
+    "first_dispatched_at",
+    "dispatched_at",
+    "due_at",
+    "replied_at",
+    "callback_due_at",
+    "called_back_at",
+    "closed_at",
+    "deadline_at",
+)
+
+#: Every decimal digit that is not ASCII lies in these ranges (Python's ``\\d``; the test
+#: suite checks it against the running Python's Unicode database).
+NON_ASCII_DIGITS = "[\u0660-\u1c59\ua620-\uabf9\uff10-\uff19\U000104a0-\U0001fbf9]"
+
+#: What the fast path writes for a masked caller's name: one word of these letters.
+_NAME_LETTERS = "一-鿿A-Za-z"
+_INDEXED = "/*indexed*/"
+_STARS = "*" * 40
+
+
+@dataclass(frozen=True)
+class CsvRules:
+    """Everything the SQL needs from the service's rules, for one export."""
+
+    masked: bool
+    now: datetime
+    """Naive UTC: the moment the outcomes are decided at."""
+    utc_offset: timedelta
+    """The centre's offset from UTC, the same at every moment of ``[fixed_from, fixed_to)``."""
+    fixed_from: datetime
+    fixed_to: datetime
+    """Naive UTC."""
+    dispatch_mode: str
+    dispatch_limit: timedelta
+    reached_results: tuple[str, ...]
+    open_statuses: tuple[str, ...]
+    anonymous_names: frozenset[str]
+    plain_values: dict[str, tuple[str, ...]]
+    """For each of :data:`PLAIN_COLUMNS`, the values written as stored."""
+    header: str
+    """The header line, as the Python path writes it."""
+
+
+Fallback = Callable[
+    [list[tuple[Any, ...]], dict[int, str], dict[int, str], dict[int, list[str]]],
+    list[str],
+]
+"""The Python path: stored rows (in :data:`~svcdesk.store.export_queries.COLUMNS`), the unit
+codes, the usernames and the bound groups' ticket numbers -> each row's CSV line."""
+
+
+# --------------------------------------------------------------------------- the SQL
+
+
+def _lit(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _lits(values: Sequence[str]) -> str:
+    return ", ".join(_lit(v) for v in values)
+
+
+def _needs_quotes(x: str) -> str:
+    """Whether Python's ``csv`` module quotes the cell (a comma, a double quote, CR or LF).
+    Each GLOB starts with a plain character, which SQLite looks for with ``strcspn``."""
+    return f"({x} GLOB '*,*' OR {x} GLOB '*\"*' OR {x} GLOB '*\n*' OR {x} GLOB '*\r*')"
+
+
+def _quoted(x: str, value: str | None = None) -> str:
+    """The cell of ``value`` (default ``x``) as ``csv.writer`` writes it, quoting as ``x``
+    needs. ``%w`` doubles the double quotes."""
+    value = value or x
+    return f"CASE WHEN {_needs_quotes(x)} THEN printf('\"%w\"', {value}) ELSE {value} END"
+
+
+def _defused(x: str) -> str:
+    """A leading ``'`` before ``= + - @`` TAB and CR, as the service's ``_defuse``."""
+    return f"CASE WHEN unicode({x}) IN (61, 43, 45, 64, 9, 13) THEN '''' || {x} ELSE {x} END"
+
+
+def _may_hold_a_phone(x: str) -> str:
+    """True for every text in which ``mask_phones_in_text`` could find a phone number (and
+    for some more). A mobile number there holds ``1[3-9]``, a landline ``0`` and a digit, and
+    either a run of four ASCII digits or, before its first non-ASCII digit, an ASCII digit
+    right before it or before a space or hyphen before it. The first test is cheap (SQLite
+    looks for the plain character first), the second is made only when it passes."""
+    n = NON_ASCII_DIGITS
+    return (
+        f"(({x} GLOB '*1[3-9]*' OR {x} GLOB '*0[0-9]*' OR {x} GLOB '*0{n}*') AND "
+        f"({x} GLOB '*[0-9][0-9][0-9][0-9]*' OR {x} GLOB '*[0-9]{n}*' OR {x} GLOB '*[0-9][ -]{n}*'))"
+    )
+
+
+def _masked_name(rules: CsvRules) -> str:
+    """``mask_stored_name`` for one word of Chinese or Latin letters (first letter kept)."""
+    n = "t.caller_name"
+    anonymous = sorted(rules.anonymous_names)
+    exact = [a for a in anonymous if not a.isascii()]
+    folded = [a for a in anonymous if a.isascii() and a.isalpha()]
+    return (
+        f"CASE WHEN {n} IS NULL THEN NULL "
+        f"WHEN {n} = '' OR {n} GLOB '*[^{_NAME_LETTERS}]*' OR length({n}) > {len(_STARS) + 1} "
+        f"THEN {_lit(MARK)} "
+        f"WHEN {n} IN ({_lits(exact)}) OR lower({n}) IN ({_lits(folded)}) THEN {n} "
+        f"WHEN length({n}) = 1 THEN '*' "
+        f"ELSE substr({n}, 1, 1) || substr('{_STARS}', 1, length({n}) - 1) END"
+    )
+
+
+def _digits(count: int) -> str:
+    return "[0-9]" * count
+
+
+def _masked_phone() -> str:
+    """``mask_stored_phone`` for a number in canonical form: a mobile's 4 middle digits, a
+    landline's local number but its last 4 digits, a 400/800 number's middle; short service
+    numbers as they are."""
+    p = "t.caller_phone"
+    landline = " OR ".join(f"{p} GLOB '0[1-9]{_digits(n)}'" for n in (8, 9, 10))
+    service = " OR ".join(
+        f"{p} GLOB '{pattern}'" for pattern in ("1[12][0-9]", "1[0-2]" + _digits(3), "9[56]" + _digits(3))
+    )
+    return (
+        f"CASE WHEN {p} IS NULL THEN NULL "
+        f"WHEN {p} GLOB '1[3-9]{_digits(9)}' THEN substr({p}, 1, 3) || '****' || substr({p}, 8) "
+        f"WHEN {landline} THEN CASE WHEN substr({p}, 2, 1) IN ('1', '2') "
+        f"THEN substr({p}, 1, 3) || substr('*****', 1, length({p}) - 7) "
+        f"ELSE substr({p}, 1, 4) || substr('*****', 1, length({p}) - 8) END || substr({p}, -4) "
+        f"WHEN {p} GLOB '[48]00{_digits(7)}' THEN substr({p}, 1, 3) || '***' || substr({p}, -4) "
+        f"WHEN {p} = '' OR {service} THEN {p} "
+        f"ELSE {_lit(MARK)} END"
+    )
+
+
+def _text_cell(x: str, masked: bool) -> str:
+    """A place or the details: defused and quoted; routed when masked and a phone number
+    could be written in it."""
+    cell = _quoted(x, _defused(x))
+    if masked:
+        return f"CASE WHEN {_may_hold_a_phone(x)} THEN {_lit(MARK)} ELSE {cell} END"
+    return cell
+
+
+def _local(column: str) -> str:
+    return f"datetime(substr(t.{column}, 1, 19), :offset)"
+
+
+def _yes_no(column: str) -> str:
+    return f"CASE t.{column} WHEN 1 THEN 'true' WHEN 0 THEN 'false' ELSE {_lit(MARK)} END"
+
+
+def _outcomes(rules: CsvRules) -> list[str]:
+    """The three limits' outcomes and ``overdue``, as ``services.metrics`` decides them."""
+    limit = "datetime(substr(t.created_at, 1, 19), :dispatch_limit) || substr(t.created_at, 20)"
+    return [
+        # dispatch_decision: transfers only; met when first dispatched by created + 1 h
+        "CASE WHEN t.mode <> :dispatch_mode THEN NULL "
+        f"WHEN t.first_dispatched_at <= {limit} THEN 'met' "
+        "WHEN t.created_at < :dispatch_missed_before THEN 'missed' ELSE 'pending' END",
+        # handling_decision: a reply of the current round (not before the dispatch) by due_at
+        "CASE WHEN t.due_at IS NULL OR t.dispatched_at IS NULL THEN NULL "
+        "WHEN t.replied_at >= t.dispatched_at AND t.replied_at <= t.due_at THEN 'met' "
+        "WHEN :now > t.due_at THEN 'missed' ELSE 'pending' END",
+        # callback_decision: the caller reached (or closed unreachable) by callback_due_at
+        "CASE WHEN t.replied_at IS NULL OR t.callback_due_at IS NULL THEN NULL "
+        "WHEN t.called_back_at >= t.replied_at "
+        f"AND (t.callback_result IN ({_lits(rules.reached_results)}) OR t.close_reason = 'unreachable') "
+        "AND t.called_back_at <= t.callback_due_at THEN 'met' "
+        "WHEN :now > t.callback_due_at THEN 'missed' ELSE 'pending' END",
+        # is_overdue
+        f"CASE WHEN t.deadline_at < :now AND t.status IN ({_lits(rules.open_statuses)}) "
+        "THEN 'true' ELSE 'false' END",
+    ]
+
+
+def _routed(rules: CsvRules, odd_units: Sequence[int], odd_users: Sequence[int]) -> str:
+    """True for the rows SQLite does not write itself (see the module)."""
+    checks = ["t.group_id IS NOT NULL", _needs_quotes("t.number"), "typeof(t.round) <> 'integer'"]
+    # SQLite's printf() and GLOB end a text at a NUL character; Python's csv does not.
+    checks += [
+        f"instr(CAST({c} AS BLOB), X'00')"
+        for c in ("t.number", "t.caller_name", "t.caller_phone", "t.place", "t.details")
+    ]
+    for name in PLAIN_COLUMNS:
+        values = " ".join(f"WHEN {_lit(v)} THEN 0" for v in rules.plain_values[name])
+        checks.append(f"CASE t.{name} {values} ELSE t.{name} IS NOT NULL END")
+    for column in _TIMES:
+        checks.append(
+            f"t.{column} < :fixed_from OR t.{column} >= :fixed_to OR length(t.{column}) <> {_STORED_LENGTH}"
+        )
+    if odd_units:
+        checks.append(f"t.unit_id IN ({', '.join(str(int(i)) for i in odd_units)})")
+    if odd_users:
+        checks.append(f"t.accepted_by_id IN ({', '.join(str(int(i)) for i in odd_users)})")
+    return " OR ".join(f"({c})" for c in checks)
+
+
+def line_sql(rules: CsvRules, odd_units: Sequence[int] = (), odd_users: Sequence[int] = ()) -> str:
+    """``SELECT line, id FROM ticket t …`` without its ``WHERE`` and ``ORDER BY``: each row's
+    CSV line (``\\r\\n`` included), as a blob. ``odd_units``/``odd_users``: the units and
+    accounts whose code or username SQLite would not write as Python does (it needs CSV
+    quoting or holds a NUL), so their tickets are routed."""
+    for name in PLAIN_COLUMNS:
+        bad = [v for v in rules.plain_values[name] if any(c in v for c in ',"\r\n')]
+        assert not bad, f"{name} values that need quoting: {bad}"
+    masked = rules.masked
+    name = _masked_name(rules) if masked else _quoted("t.caller_name", _defused("t.caller_name"))
+    phone = _masked_phone() if masked else _quoted("t.caller_phone")
+    cells = [
+        "t.number",
+        "t.status",
+        "t.category",
+        "t.subtype",
+        "t.mode",
+        _yes_no("urgent"),
+        _yes_no("major"),
+        _yes_no("supervised"),
+        "t.round",
+        name,
+        phone,
+        _local("event_time"),
+        _text_cell("t.place", masked),
+        _text_cell("t.details", masked),
+        "u.code",
+        "a.username",
+        _local("created_at"),
+        _local("dispatch_due_at"),
+        _local("first_dispatched_at"),
+        _local("dispatched_at"),
+        _local("due_at"),
+        _yes_no("due_provisional"),
+        _local("replied_at"),
+        _local("callback_due_at"),
+        _local("called_back_at"),
+        _local("closed_at"),
+        "t.close_reason",
+        *_outcomes(rules),
+        "t.callback_result",
+        # group, group_size, bound_to: tickets of a bound group are routed
+        f"CASE WHEN {_routed(rules, odd_units, odd_users)} THEN {_lit(MARK)} END",
+    ]
+    # printf writes NULL as nothing, as csv.writer writes None.
+    fmt = ",".join(["%s"] * (len(cells) - 1)) + ",,1,%s\r\n"
+    return (
+        f"SELECT CAST(printf('{fmt}', {', '.join(cells)}) AS BLOB), t.id FROM ticket t{_INDEXED} "
+        "LEFT JOIN unit u ON u.id = t.unit_id LEFT JOIN account a ON a.id = t.accepted_by_id"
+    )
+
+
+def _params(rules: CsvRules) -> dict[str, Any]:
+    seconds = rules.utc_offset.total_seconds()
+    return {
+        "now": rules.now.strftime(_STORED),
+        "offset": f"{seconds:+.0f} seconds",
+        "fixed_from": rules.fixed_from.strftime(_STORED),
+        "fixed_to": rules.fixed_to.strftime(_STORED),
+        "dispatch_mode": rules.dispatch_mode,
+        "dispatch_limit": f"{rules.dispatch_limit.total_seconds():+.0f} seconds",
+        "dispatch_missed_before": (rules.now - rules.dispatch_limit).strftime(_STORED),
+    }
+
+
+def _where(f: TicketFilter) -> tuple[str, dict[str, Any]]:
+    parts: list[str] = []
+    params: dict[str, Any] = {}
+    if f.created_from is not None:
+        parts.append("t.created_at >= :created_from")
+        params["created_from"] = _stored(f.created_from)
+    if f.created_to is not None:
+        parts.append("t.created_at < :created_to")
+        params["created_to"] = _stored(f.created_to)
+    if f.statuses:
+        names = [f"status_{i}" for i in range(len(f.statuses))]
+        parts.append(f"t.status IN ({', '.join(':' + n for n in names)})")
+        params.update(zip(names, f.statuses, strict=True))
+    if f.category:
+        parts.append("t.category = :category")
+        params["category"] = f.category
+    if f.unit_id is not None:
+        parts.append("t.unit_id = :unit_id")
+        params["unit_id"] = f.unit_id
+    return (" WHERE " + " AND ".join(parts) if parts else ""), params
+
+
+def _stored(moment: datetime) -> str:
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
+    return moment.strftime(_STORED)
+
+
+# --------------------------------------------------------------------------- the rows
+
+_first = itemgetter(0)
+
+
+def csv_lines(
+    session: Session, f: TicketFilter, rules: CsvRules, fallback: Fallback, size: int = 1_000
+) -> Iterator[tuple[int, bytes]]:
+    """The export's CSV lines in creation order, about ``size`` rows at a time, as ``(rows,
+    UTF-8 bytes)``: SQLite's lines, and the Python path's for the routed rows. Read on the
+    session's connection, inside its transaction (one snapshot)."""
+    conn = session.connection()
+    raw = conn.connection.dbapi_connection
+    assert raw is not None
+    units = unit_codes(session)
+    users = usernames(session)
+    odd_units = [i for i, code in units.items() if _odd(code)]
+    odd_users = [i for i, name in users.items() if _odd(name)]
+    where, params = _where(f)
+    by_day = f.created_from is not None or f.created_to is not None
+    sql = line_sql(rules, odd_units, odd_users).replace(
+        _INDEXED, " INDEXED BY ix_ticket_created_at" if by_day else ""
+    )
+    sql += where + " ORDER BY t.created_at, t.id"
+    cursor = raw.cursor()
+    try:
+        cursor.execute(sql, {**_params(rules), **params})
+        while rows := cast(list[tuple[bytes, int]], cursor.fetchmany(size)):
+            chunk = b"".join(map(_first, rows))
+            if _MARK_BYTE in chunk:
+                chunk = _with_fallback(session, rows, units, users, fallback)
+            yield len(rows), chunk
+    finally:
+        cursor.close()
+
+
+def _odd(text: str) -> bool:
+    return any(c in text for c in ',"\r\n\x00')
+
+
+def _with_fallback(
+    session: Session,
+    rows: list[tuple[bytes, int]],
+    units: dict[int, str],
+    users: dict[int, str],
+    fallback: Fallback,
+) -> bytes:
+    """The lines of ``rows``, the routed ones (holding :data:`MARK`) from the Python path."""
+    routed = [i for i, (line, _id) in enumerate(rows) if _MARK_BYTE in line]
+    stored = _stored_rows(session, [rows[i][1] for i in routed])
+    gids = [r[_GROUP] for r in stored if r[_GROUP] is not None]
+    groups = group_numbers(session, gids) if gids else {}
+    lines = [line for line, _id in rows]
+    for i, text in zip(routed, fallback(stored, units, users, groups), strict=True):
+        lines[i] = text.encode()
+    return b"".join(lines)
+
+
+_GROUP = COLUMNS.index("group_id")
+
+
+def _stored_rows(session: Session, ids: list[int]) -> list[tuple[Any, ...]]:
+    """The rows of these tickets as ``export_queries.batches`` reads them, in this order."""
+    raw = session.connection().connection.dbapi_connection
+    assert raw is not None
+    found: dict[int, tuple[Any, ...]] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ", ".join("?" * len(chunk))
+        cursor = raw.execute(f"SELECT id, {', '.join(COLUMNS)} FROM ticket WHERE id IN ({marks})", chunk)
+        for row in cursor:
+            found[row[0]] = tuple(row[1:])
+    return [found[i] for i in ids]
