@@ -216,15 +216,156 @@ def varied(services: Services, staff: Staff, clock: FixedClock, db_path: Path) -
     ],
     ids=["all", "days", "status", "unit", "category"],
 )
+@pytest.mark.parametrize("shared", [False, True], ids=["one process", "two processes"])
 def test_the_fast_path_writes_the_python_paths_bytes(
-    varied: Services, staff: Staff, f: ExportFilter, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    varied: Services,
+    staff: Staff,
+    f: ExportFilter,
+    shared: bool,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    helpers = HelperSpy(monkeypatch, shared)
     for actor, unmask in ((staff.lead1, False), (staff.office1, True)):
         fast, python, routed = export_both(varied.exports, actor, f, tmp_path, monkeypatch, unmask=unmask)
         assert fast == python
         lines = python.count(b"\r\n")
         assert lines > 10
         assert routed < lines // 4  # SQLite wrote most of them itself
+    # A second process reads every ticket or those of some days, never a status or a unit.
+    assert helpers.runs == (2 if shared and not (f.status or f.unit) else 0)
+
+
+class HelperSpy:
+    """Counts the exports shared with a second process; ``shared``: share even small ones."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, shared: bool = True) -> None:
+        self.runs = 0
+        if shared:
+            monkeypatch.setattr(export_csv, "PARALLEL_FROM", 0)
+        real = export_csv._Helper.run
+
+        def counting(helper: Any, *args: Any) -> None:
+            self.runs += 1
+            real(helper, *args)
+
+        monkeypatch.setattr(export_csv._Helper, "run", counting)
+
+
+DYING_HELPER = """
+import importlib.util, os, sys
+spec = importlib.util.spec_from_file_location("helper", {real!r})
+helper = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(helper)
+
+class Dying:
+    def __init__(self, out, limit):
+        self.out, self.left = out, limit
+    def write(self, data):
+        if len(data) >= self.left:
+            self.out.write(data[: self.left])
+            self.out.flush()
+            os._exit(3)
+        self.left -= len(data)
+        return self.out.write(data)
+    def flush(self):
+        self.out.flush()
+
+helper.serve(sys.stdin.buffer, Dying(sys.stdout.buffer, {limit}))
+"""
+
+
+@pytest.mark.parametrize("limit", [0, 1, 3, 5000, 60_000, 200_000], ids=lambda n: f"dies after {n} bytes")
+def test_a_second_process_that_dies_is_replaced_mid_slice(
+    varied: Services, staff: Staff, limit: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Whenever the second process stops (before it connects, before its snapshot, in the
+    middle of a frame), this one reads the rest, from the row where it stopped."""
+    script = tmp_path / "dying_helper.py"
+    script.write_text(DYING_HELPER.format(real=str(export_csv._HELPER), limit=limit), encoding="utf-8")
+    monkeypatch.setattr(export_csv, "_HELPER", script)
+    monkeypatch.setattr(export_csv, "_MAX_SLICES", 3)  # the second of three: many chunks
+    monkeypatch.setattr(export_csv, "CHUNK_ROWS", 50)
+    HelperSpy(monkeypatch)
+    fast, python, _ = export_both(varied.exports, staff.lead1, ExportFilter(), tmp_path, monkeypatch)
+    assert fast == python
+
+
+def test_writes_during_a_shared_export_are_not_in_it(
+    varied: Services, staff: Staff, db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The export is one snapshot in both processes: tickets changed or added while it runs,
+    in slices either process has yet to read, are written as they were when it began."""
+    helpers = HelperSpy(monkeypatch)
+    before = tmp_path / "before.csv"
+    varied.exports.export(staff.lead1, ExportFilter(), "csv", before)
+    writes = 0
+
+    def write_meanwhile(_rows: int) -> None:
+        nonlocal writes
+        writes += 1
+        conn = raw(db_path)
+        conn.execute(
+            "UPDATE ticket SET place = ? WHERE id IN (SELECT max(id) - ? FROM ticket)",
+            (f"改{writes}", writes),
+        )
+        conn.execute(
+            "UPDATE ticket SET status = 'closed', details = '已改' "
+            "WHERE id = (SELECT id FROM ticket ORDER BY created_at DESC LIMIT 1 OFFSET ?)",
+            (writes,),
+        )
+        conn.close()
+
+    during = tmp_path / "during.csv"
+    varied.exports.export(staff.lead1, ExportFilter(), "csv", during, progress=write_meanwhile)
+    assert writes > 1 and helpers.runs == 2
+    assert during.read_bytes() == before.read_bytes()
+    after = tmp_path / "after.csv"
+    varied.exports.export(staff.lead1, ExportFilter(), "csv", after)
+    assert after.read_bytes() != before.read_bytes()
+
+
+def test_no_write_can_come_between_the_two_snapshots(
+    varied: Services, staff: Staff, db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """From before this process's first read until the second process has begun its read
+    transaction, this process holds the write lock: a writer in between waits."""
+    HelperSpy(monkeypatch)
+    real = export_csv._Helper.begin
+    tried: list[str] = []
+
+    def begin_after_a_write(helper: Any) -> bool:
+        writer = sqlite3.connect(db_path, timeout=0.05)
+        try:
+            writer.execute("UPDATE ticket SET place = '改' WHERE id = 1")
+            writer.commit()
+            tried.append("written")
+        except sqlite3.OperationalError as exc:
+            tried.append(str(exc))
+        finally:
+            writer.close()
+        return bool(real(helper))
+
+    monkeypatch.setattr(export_csv._Helper, "begin", begin_after_a_write)
+    varied.exports.export(staff.lead1, ExportFilter(), "csv", tmp_path / "t.csv")
+    assert tried == ["database is locked"]
+
+
+def test_while_another_program_holds_the_write_lock_one_process_reads_everything(
+    varied: Services, staff: Staff, db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without the lock the two snapshots could differ: the export is read here alone."""
+    helpers = HelperSpy(monkeypatch)
+    monkeypatch.setattr(export_csv, "_LOCK_WAIT_S", 0.05)
+    writer = raw(db_path)
+    writer.execute("BEGIN IMMEDIATE")
+    try:
+        fast, python, _ = export_both(varied.exports, staff.lead1, ExportFilter(), tmp_path, monkeypatch)
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    assert fast == python
+    assert helpers.runs == 0
 
 
 def test_what_the_fast_path_leaves_to_python(

@@ -27,6 +27,7 @@ Formats
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import io
 import json
@@ -35,7 +36,7 @@ import re
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -433,7 +434,7 @@ class ExportService:
             header=_csv_text([list(COLUMN_NAMES)])[0],
         )
 
-    def _csv_lines(self, flt: q.TicketFilter, unmask: bool) -> Iterator[tuple[int, bytes]] | None:
+    def _csv_lines(self, flt: q.TicketFilter, unmask: bool) -> Lines | None:
         """The CSV export's lines written by SQLite (``None`` when it cannot: then the rows
         of :meth:`_batches` are written by ``csv.writer``), the same bytes either way."""
         now = self._clock.now().astimezone(UTC).replace(tzinfo=None)
@@ -450,7 +451,7 @@ class ExportService:
         ) -> list[str]:
             return _csv_text([_row(r, now, units, users, groups, unmask, style) for r in rows])
 
-        def lines() -> Iterator[tuple[int, bytes]]:
+        def lines() -> Lines:
             yield 0, rules.header.encode()
             with self._db.read() as s:
                 yield from export_csv.csv_lines(s, flt, rules, python_lines)
@@ -648,6 +649,8 @@ def _row(
 # --------------------------------------------------------------------------- writers
 
 Batches = Iterator[list[list[Any]]]
+Lines = Generator[tuple[int, bytes], None, None]
+"""Finished CSV lines: ``(rows, UTF-8 bytes)``."""
 
 
 def _write_csv(batches: Batches, fh: IO[str], progress: Progress | None) -> int:
@@ -705,16 +708,17 @@ def _csv_text(rows: list[list[Any]]) -> list[str]:
     return out
 
 
-def _write_csv_lines(lines: Iterator[tuple[int, bytes]], fh: IO[Any], progress: Progress | None) -> int:
+def _write_csv_lines(lines: Lines, fh: IO[Any], progress: Progress | None) -> int:
     """Writes finished CSV lines (the header first) to a binary file or a text stream."""
     text = isinstance(fh, io.TextIOBase)
     n = 0
-    for count, chunk in lines:
-        fh.write(chunk.decode() if text else chunk)
-        if count:
-            n += count
-            if progress is not None:
-                progress(count)
+    with contextlib.closing(lines):  # an interrupted export stops its reading at once
+        for count, chunk in lines:
+            fh.write(chunk.decode() if text else chunk)
+            if count:
+                n += count
+                if progress is not None:
+                    progress(count)
     return n
 
 

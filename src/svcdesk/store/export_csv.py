@@ -21,24 +21,42 @@ or callback result that is not one of the known values (which need no CSV quotin
 Times are stored as naive UTC text that orders as it compares, so the limits' rules are text
 comparisons here, and local time is SQLite's ``datetime()`` of the whole seconds (the
 microseconds are cut first, as Python's ``replace(microsecond=0)`` does: SQLite would round
-them to milliseconds).
+them to milliseconds). A text with a NUL character is routed too: ``printf()`` and ``GLOB``
+would stop at it.
+
+A big export (every ticket, or some days of them) is read by two processes, slice of creation
+time by slice, in one snapshot (see :func:`csv_lines`): SQLite serialises the memory
+allocations of a process's threads, so a second thread would only slow the first down.
 """
 
 from __future__ import annotations
 
+import contextlib
+import json
+import os
+import queue
+import re
+import sqlite3
+import subprocess
+import sys
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from itertools import pairwise
 from operator import itemgetter
+from pathlib import Path
 from typing import Any, cast
 
 from sqlmodel import Session
 
+from svcdesk.store.export_helper import END_OF_SLICE, HEADER, placeholders
 from svcdesk.store.export_queries import COLUMNS, TicketFilter, group_numbers, unit_codes, usernames
 
 MARK = "\x01"
 """In a line SQLite wrote, the sign that the row must be written by the Python path."""
 _MARK_BYTE = MARK.encode()
+_first = itemgetter(0)
 
 _STORED = "%Y-%m-%d %H:%M:%S.%f"
 _STORED_LENGTH = 26
@@ -343,60 +361,237 @@ def _stored(moment: datetime) -> str:
 
 # --------------------------------------------------------------------------- the rows
 
-_first = itemgetter(0)
+CHUNK_ROWS = 1_000
+PARALLEL_FROM = 50_000
+"""An export of at least this many tickets (every ticket, or those of some days) shares the
+work with a second process (:mod:`svcdesk.store.export_helper`)."""
+_SLICES_PER_DAY = 4
+_MAX_SLICES = 512
+_QUEUE_FRAMES = 64
+_LOCK_WAIT_S = 2.0
+_HELPER = Path(__file__).with_name("export_helper.py")
+_PLACEHOLDER = re.compile(re.escape(_MARK_BYTE) + rb"(\d+)" + re.escape(_MARK_BYTE))
+_FIRST, _MIDDLE, _LAST, _WHOLE = range(4)
+Slice = tuple[int, str | None, str | None]
+"""Which statement (first, middle, last or whole) and the creation times it reads from and to."""
 
 
 def csv_lines(
-    session: Session, f: TicketFilter, rules: CsvRules, fallback: Fallback, size: int = 1_000
+    session: Session, f: TicketFilter, rules: CsvRules, fallback: Fallback
 ) -> Iterator[tuple[int, bytes]]:
-    """The export's CSV lines in creation order, about ``size`` rows at a time, as ``(rows,
-    UTF-8 bytes)``: SQLite's lines, and the Python path's for the routed rows. Read on the
-    session's connection, inside its transaction (one snapshot)."""
-    conn = session.connection()
-    raw = conn.connection.dbapi_connection
-    assert raw is not None
-    units = unit_codes(session)
-    users = usernames(session)
-    odd_units = [i for i, code in units.items() if _odd(code)]
-    odd_users = [i for i, name in users.items() if _odd(name)]
-    where, params = _where(f)
-    by_day = f.created_from is not None or f.created_to is not None
-    sql = line_sql(rules, odd_units, odd_users).replace(
-        _INDEXED, " INDEXED BY ix_ticket_created_at" if by_day else ""
-    )
-    sql += where + " ORDER BY t.created_at, t.id"
-    cursor = raw.cursor()
+    """The export's CSV lines in creation order, :data:`CHUNK_ROWS` rows at a time, as
+    ``(rows, UTF-8 bytes)``: SQLite's lines, and the Python path's for the routed rows.
+
+    Read inside the session's read transaction, which must not have read anything yet. A big
+    export is cut into slices of creation time, read alternately here and by a second
+    process; the two read one snapshot: the second begins its transaction while this one
+    holds the database's write lock, before this session's first read, so no write can come
+    between them. When that lock cannot be had at once (a read-only file, a long write), or
+    the second process fails, everything is read here."""
+    export = _Export(session, f, rules, fallback, CHUNK_ROWS)
     try:
-        cursor.execute(sql, {**_params(rules), **params})
-        while rows := cast(list[tuple[bytes, int]], cursor.fetchmany(size)):
-            chunk = b"".join(map(_first, rows))
-            if _MARK_BYTE in chunk:
-                chunk = _with_fallback(session, rows, units, users, fallback)
-            yield len(rows), chunk
+        yield from export.lines()
     finally:
-        cursor.close()
+        export.close()
+
+
+class _Export:
+    def __init__(self, session: Session, f: TicketFilter, rules: CsvRules, fallback: Fallback, size: int):
+        self._session = session
+        connection = session.connection()
+        raw = connection.connection.dbapi_connection
+        assert raw is not None
+        self._raw: sqlite3.Connection = raw  # type: ignore[assignment]
+        self._path = str(connection.engine.url.database)
+        self._filter = f
+        self._rules = rules
+        self._fallback = fallback
+        self._size = size
+        self._helper: _Helper | None = None
+        self._units: dict[int, str] = {}
+        self._users: dict[int, str] = {}
+
+    def lines(self) -> Iterator[tuple[int, bytes]]:
+        shared = self._begin()
+        statements, params = self._statements(shared)
+        slices = self._slices() if shared else [(_WHOLE, None, None)]
+        if self._helper is not None:
+            if len(slices) < 2:
+                self._stop_helper()
+            else:
+                mine = [s for i, s in enumerate(slices) if i % 2]
+                self._helper.run(statements, params, mine, self._size)
+        for index, part in enumerate(slices):
+            if index % 2 and self._helper is not None:
+                yield from self._helpers_slice(statements, params, part)
+            else:
+                yield from self._own_slice(statements, params, part)
+
+    def close(self) -> None:
+        self._stop_helper()
+
+    # -- the snapshot --------------------------------------------------------------------
+
+    def _begin(self) -> bool:
+        """Reads the units and accounts (this session's first read). For a big export, starts
+        the second process and has it begin its transaction at the same moment; ``True`` when
+        it did."""
+        f = self._filter
+        if f.statuses or f.unit_id is not None or _cpus() < 2 or getattr(sys, "frozen", False):
+            self._read_lookups()
+            return False
+        try:
+            holder = sqlite3.connect(self._path, timeout=_LOCK_WAIT_S, isolation_level=None)
+        except sqlite3.Error:
+            self._read_lookups()
+            return False
+        try:
+            if self._estimate(holder) < PARALLEL_FROM:
+                self._read_lookups()
+                return False
+            busy_ms = int(self._raw.execute("PRAGMA busy_timeout").fetchone()[0])
+            self._helper = _Helper.start(self._path, busy_ms)
+            if self._helper is None:
+                self._read_lookups()
+                return False
+            try:
+                holder.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error:  # read-only, or another writer kept the lock
+                self._stop_helper()
+                self._read_lookups()
+                return False
+            try:
+                self._read_lookups()
+                if not self._helper.begin():
+                    self._stop_helper()
+                    return False
+            finally:
+                holder.execute("ROLLBACK")
+            return True
+        finally:
+            holder.close()
+
+    def _read_lookups(self) -> None:
+        self._units = unit_codes(self._session)
+        self._users = usernames(self._session)
+
+    def _estimate(self, conn: sqlite3.Connection) -> int:
+        """The tickets of the export's days, counted up to :data:`PARALLEL_FROM`."""
+        where, params = _where(TicketFilter(self._filter.created_from, self._filter.created_to))
+        row = conn.execute(
+            f"SELECT count(*) FROM (SELECT 1 FROM ticket t INDEXED BY ix_ticket_created_at{where} "
+            f"LIMIT {int(PARALLEL_FROM)})",
+            params,
+        ).fetchone()
+        return int(row[0])
+
+    # -- the statements ------------------------------------------------------------------
+
+    def _statements(self, shared: bool) -> tuple[list[str], dict[str, Any]]:
+        """The statement for the first, a middle and the last slice, and for the whole."""
+        odd_units = [i for i, code in self._units.items() if _odd(code)]
+        odd_users = [i for i, name in self._users.items() if _odd(name)]
+        where, params = _where(self._filter)
+        f = self._filter
+        by_day = shared or f.created_from is not None or f.created_to is not None
+        base = line_sql(self._rules, odd_units, odd_users).replace(
+            _INDEXED, " INDEXED BY ix_ticket_created_at" if by_day else ""
+        )
+        and_ = " AND " if where else " WHERE "
+        order = " ORDER BY t.created_at, t.id"
+        statements = [
+            base + where + and_ + "t.created_at < :slice_to" + order,
+            base + where + and_ + "t.created_at >= :slice_from AND t.created_at < :slice_to" + order,
+            base + where + and_ + "t.created_at >= :slice_from" + order,
+            base + where + order,
+        ]
+        return statements, {**_params(self._rules), **params}
+
+    def _slices(self) -> list[Slice]:
+        """Slices of equal spans of creation time, about six hours each, at most
+        :data:`_MAX_SLICES`; the first and the last open-ended."""
+        where, params = _where(TicketFilter(self._filter.created_from, self._filter.created_to))
+        first, last = self._raw.execute(
+            f"SELECT min(t.created_at), max(t.created_at) FROM ticket t{where}", params
+        ).fetchone()
+        try:
+            start, end = datetime.fromisoformat(first), datetime.fromisoformat(last)
+        except (TypeError, ValueError):
+            return [(_WHOLE, None, None)]
+        span = end - start
+        count = max(2, min(_MAX_SLICES, int(span / timedelta(days=1) * _SLICES_PER_DAY)))
+        bounds = [(start + span * i / count).strftime(_STORED) for i in range(1, count)]
+        return [
+            (_FIRST, None, bounds[0]),
+            *((_MIDDLE, a, b) for a, b in pairwise(bounds)),
+            (_LAST, bounds[-1], None),
+        ]
+
+    # -- the lines -----------------------------------------------------------------------
+
+    def _own_slice(
+        self, statements: list[str], params: dict[str, Any], part: Slice, skip: int = 0
+    ) -> Iterator[tuple[int, bytes]]:
+        which, start, end = part
+        sql = statements[which] + (f" LIMIT -1 OFFSET {int(skip)}" if skip else "")
+        cursor = self._raw.cursor()
+        try:
+            cursor.execute(sql, {**params, "slice_from": start, "slice_to": end})
+            while rows := cast(list[tuple[bytes, int]], cursor.fetchmany(self._size)):
+                chunk = b"".join(map(_first, rows))
+                if _MARK_BYTE in chunk:
+                    chunk = self._splice(placeholders(rows))
+                yield len(rows), chunk
+        finally:
+            cursor.close()
+
+    def _helpers_slice(
+        self, statements: list[str], params: dict[str, Any], part: Slice
+    ) -> Iterator[tuple[int, bytes]]:
+        """The second process's lines for this slice; if it fails, the rest read here."""
+        assert self._helper is not None
+        received = 0
+        while True:
+            frame = self._helper.frame()
+            if frame is None:
+                self._stop_helper()
+                yield from self._own_slice(statements, params, part, skip=received)
+                return
+            rows, chunk = frame
+            if rows == END_OF_SLICE:
+                return
+            received += rows
+            if _MARK_BYTE in chunk:
+                chunk = self._splice(chunk)
+            yield rows, chunk
+
+    def _splice(self, chunk: bytes) -> bytes:
+        """``chunk`` with each ``MARK id MARK`` replaced by that ticket's line from the Python
+        path."""
+        parts: list[Any] = _PLACEHOLDER.split(chunk)
+        ids = [int(p) for p in parts[1::2]]
+        stored = _stored_rows(self._session, ids)
+        gids = [r[_GROUP] for r in stored if r[_GROUP] is not None]
+        groups = group_numbers(self._session, gids) if gids else {}
+        lines = self._fallback(stored, self._units, self._users, groups)
+        parts[1::2] = [line.encode() for line in lines]
+        return b"".join(parts)
+
+    def _stop_helper(self) -> None:
+        if self._helper is not None:
+            self._helper.stop()
+            self._helper = None
+
+
+def _cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
 
 def _odd(text: str) -> bool:
     return any(c in text for c in ',"\r\n\x00')
-
-
-def _with_fallback(
-    session: Session,
-    rows: list[tuple[bytes, int]],
-    units: dict[int, str],
-    users: dict[int, str],
-    fallback: Fallback,
-) -> bytes:
-    """The lines of ``rows``, the routed ones (holding :data:`MARK`) from the Python path."""
-    routed = [i for i, (line, _id) in enumerate(rows) if _MARK_BYTE in line]
-    stored = _stored_rows(session, [rows[i][1] for i in routed])
-    gids = [r[_GROUP] for r in stored if r[_GROUP] is not None]
-    groups = group_numbers(session, gids) if gids else {}
-    lines = [line for line, _id in rows]
-    for i, text in zip(routed, fallback(stored, units, users, groups), strict=True):
-        lines[i] = text.encode()
-    return b"".join(lines)
 
 
 _GROUP = COLUMNS.index("group_id")
@@ -414,3 +609,100 @@ def _stored_rows(session: Session, ids: list[int]) -> list[tuple[Any, ...]]:
         for row in cursor:
             found[row[0]] = tuple(row[1:])
     return [found[i] for i in ids]
+
+
+_FAILED = object()
+
+
+class _Helper:
+    """The second process, and a thread that reads its frames into a bounded queue (so that it
+    runs ahead while this process writes, by at most :data:`_QUEUE_FRAMES` frames)."""
+
+    def __init__(self, proc: subprocess.Popen[bytes]) -> None:
+        self._proc = proc
+        self._frames: queue.Queue[Any] = queue.Queue(maxsize=_QUEUE_FRAMES)
+        self._stopping = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    @classmethod
+    def start(cls, path: str, busy_timeout_ms: int) -> _Helper | None:
+        """The process, connected to the database; ``None`` when it could not be started."""
+        try:
+            proc = subprocess.Popen(
+                [sys.executable, "-I", str(_HELPER)],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+            )
+        except OSError:
+            return None
+        helper = cls(proc)
+        if not helper._say({"db": path, "busy_timeout_ms": busy_timeout_ms}, expect=b"R"):
+            helper.stop()
+            return None
+        return helper
+
+    def _say(self, message: dict[str, Any] | bytes, expect: bytes | None = None) -> bool:
+        assert self._proc.stdin is not None and self._proc.stdout is not None
+        data = message if isinstance(message, bytes) else json.dumps(message).encode() + b"\n"
+        try:
+            self._proc.stdin.write(data)
+            self._proc.stdin.flush()
+            return expect is None or self._proc.stdout.read(len(expect)) == expect
+        except OSError:
+            return False
+
+    def begin(self) -> bool:
+        """Has the process begin its read transaction (while the caller holds the lock)."""
+        return self._say(b"G\n", expect=b"S")
+
+    def run(self, statements: list[str], params: dict[str, Any], slices: list[Slice], size: int) -> None:
+        job = {"sql": statements, "params": params, "slices": slices, "size": size}
+        if self._say(job):
+            self._thread = threading.Thread(target=self._read, name="csv-export-helper", daemon=True)
+            self._thread.start()
+        else:
+            self._frames.put(_FAILED)
+
+    def _read(self) -> None:
+        out = self._proc.stdout
+        assert out is not None
+        try:
+            while not self._stopping.is_set():
+                head = out.read(HEADER.size)
+                if len(head) < HEADER.size:
+                    break
+                rows, length = HEADER.unpack(head)
+                chunk = out.read(length) if length else b""
+                if len(chunk) < length:
+                    break
+                self._put((rows, chunk))
+        except (OSError, ValueError):
+            pass
+        self._put(_FAILED)
+
+    def _put(self, item: Any) -> None:
+        while not self._stopping.is_set():
+            try:
+                self._frames.put(item, timeout=0.1)
+                return
+            except queue.Full:
+                continue
+
+    def frame(self) -> tuple[int, bytes] | None:
+        """The next frame, ``None`` once the process has failed."""
+        item = self._frames.get()
+        return None if item is _FAILED else item  # type: ignore[no-any-return]
+
+    def stop(self) -> None:
+        self._stopping.set()
+        proc = self._proc
+        if proc.poll() is None:
+            proc.kill()
+        for stream in (proc.stdin, proc.stdout):
+            if stream is not None:
+                with contextlib.suppress(OSError):
+                    stream.close()
+        if self._thread is not None:
+            self._thread.join()
+        proc.wait()
