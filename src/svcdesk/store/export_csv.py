@@ -19,10 +19,10 @@ stored form ``YYYY-MM-DD HH:MM:SS.ffffff``; and a status, category, subtype, mod
 or callback result that is not one of the known values (which need no CSV quoting).
 
 Times are stored as naive UTC text that orders as it compares, so the limits' rules are text
-comparisons here, and local time is SQLite's ``datetime()`` of the whole seconds (the
-microseconds are cut first, as Python's ``replace(microsecond=0)`` does: SQLite would round
-them to milliseconds). A text with a NUL character is routed too: ``printf()`` and ``GLOB``
-would stop at it.
+comparisons here, and local time is SQLite's ``datetime()``. SQLite rounds the microseconds to
+milliseconds where Python cuts them (``replace(microsecond=0)``), which differs only from
+``.999500`` on: such times are routed. A text with a NUL character is routed too: ``printf()``
+and ``GLOB`` would stop at it.
 
 A big export (every ticket, or some days of them) is read by two processes, slice of creation
 time by slice, in one snapshot (see :func:`csv_lines`): SQLite serialises the memory
@@ -213,7 +213,8 @@ def _text_cell(x: str, masked: bool) -> str:
 
 
 def _local(column: str) -> str:
-    return f"datetime(substr(t.{column}, 1, 19), :offset)"
+    """Local wall time to the second (times from ``.999500`` on are routed: see the module)."""
+    return f"datetime(t.{column}, :offset)"
 
 
 def _yes_no(column: str) -> str:
@@ -257,7 +258,8 @@ def _routed(rules: CsvRules, odd_units: Sequence[int], odd_users: Sequence[int])
         checks.append(f"CASE t.{name} {values} ELSE t.{name} IS NOT NULL END")
     for column in _TIMES:
         checks.append(
-            f"t.{column} < :fixed_from OR t.{column} >= :fixed_to OR length(t.{column}) <> {_STORED_LENGTH}"
+            f"t.{column} < :fixed_from OR t.{column} >= :fixed_to OR length(t.{column}) <> {_STORED_LENGTH} "
+            f"OR t.{column} GLOB '*.999[5-9]*'"
         )
     if odd_units:
         checks.append(f"t.unit_id IN ({', '.join(str(int(i)) for i in odd_units)})")
