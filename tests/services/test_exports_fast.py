@@ -325,6 +325,32 @@ def test_writes_during_a_shared_export_are_not_in_it(
     assert after.read_bytes() != before.read_bytes()
 
 
+def test_an_interrupted_shared_export_stops_the_second_process_and_leaves_nothing(
+    varied: Services, staff: Staff, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    HelperSpy(monkeypatch)
+    monkeypatch.setattr(export_csv, "CHUNK_ROWS", 20)
+    started: list[Any] = []
+    real = export_csv._Helper.start
+
+    def keep(*args: Any) -> Any:
+        helper = real(*args)
+        started.append(helper)
+        return helper
+
+    monkeypatch.setattr(export_csv._Helper, "start", keep)
+
+    def interrupt(_rows: int) -> None:
+        raise KeyboardInterrupt
+
+    folder = tmp_path / "out"
+    folder.mkdir()
+    with pytest.raises(KeyboardInterrupt):
+        varied.exports.export(staff.lead1, ExportFilter(), "csv", folder / "t.csv", progress=interrupt)
+    assert list(folder.iterdir()) == []
+    assert len(started) == 1 and started[0]._proc.poll() is not None  # ended and reaped
+
+
 def test_no_write_can_come_between_the_two_snapshots(
     varied: Services, staff: Staff, db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
