@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import io
 import re
+import signal
 import sqlite3
+import threading
+import time
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -289,6 +292,133 @@ def test_a_second_process_that_dies_is_replaced_mid_slice(
     HelperSpy(monkeypatch)
     fast, python, _ = export_both(varied.exports, staff.lead1, ExportFilter(), tmp_path, monkeypatch)
     assert fast == python
+
+
+STOPPING_HELPER = """
+import importlib.util, os, signal, sys
+spec = importlib.util.spec_from_file_location("helper", {real!r})
+helper = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(helper)
+
+class Stopping:
+    def __init__(self, out, at):
+        self.out, self.at, self.sent = out, at, 0
+    def write(self, data):
+        if (self.at == "S" and data == b"S") or (self.at == "frames" and self.sent > 2000):
+            self.out.flush()
+            open({marker!r}, "w").close()
+            os.kill(os.getpid(), signal.SIGSTOP)
+        self.sent += len(data)
+        return self.out.write(data)
+    def flush(self):
+        self.out.flush()
+
+helper.serve(sys.stdin.buffer, Stopping(sys.stdout.buffer, {at!r}))
+"""
+
+
+def keep_helpers(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """The second processes started, as they are started."""
+    started: list[Any] = []
+    real = export_csv._Helper.start
+
+    def keep(*args: Any) -> Any:
+        helper = real(*args)
+        started.append(helper)
+        return helper
+
+    monkeypatch.setattr(export_csv._Helper, "start", keep)
+    return started
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGSTOP"), reason="SIGSTOP is POSIX")
+@pytest.mark.parametrize("at", ["S", "frames"], ids=["at the handshake", "between frames"])
+def test_a_second_process_that_hangs_is_ended_and_its_share_read_here(
+    varied: Services, staff: Staff, at: str, db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A second process stopped dead (SIGSTOP), whether before it confirms its snapshot (the
+    write lock held meanwhile) or in the middle of its frames: it is killed and reaped, the
+    export is read here, whole, and a workstation saving a ticket meanwhile is not kept
+    waiting on the export."""
+    marker = tmp_path / "stopped"
+    script = tmp_path / "stopping_helper.py"
+    script.write_text(
+        STOPPING_HELPER.format(real=str(export_csv._HELPER), at=at, marker=str(marker)), encoding="utf-8"
+    )
+    monkeypatch.setattr(export_csv, "_HELPER", script)
+    monkeypatch.setattr(export_csv, "_FRAME_WAIT_S", 0.5)
+    monkeypatch.setattr(export_csv, "_MAX_SLICES", 3)
+    monkeypatch.setattr(export_csv, "CHUNK_ROWS", 50)
+    helpers = HelperSpy(monkeypatch)
+    started = keep_helpers(monkeypatch)
+    done = threading.Event()
+    written: list[str] = []
+    rescued: list[int] = []
+
+    def save_a_ticket_meanwhile() -> None:
+        deadline = time.monotonic() + 30
+        while not marker.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        writer = sqlite3.connect(db_path, timeout=5)
+        try:
+            writer.execute("UPDATE ticket SET place = place WHERE id = 1")
+            writer.commit()
+            written.append("saved")
+        except sqlite3.OperationalError as exc:
+            written.append(str(exc))
+        finally:
+            writer.close()
+        # Without its deadlines the export would wait for ever: end the process for it.
+        if not done.wait(10):
+            for helper in started:
+                rescued.append(helper._proc.pid)
+                helper._proc.kill()
+
+    meanwhile = threading.Thread(target=save_a_ticket_meanwhile)
+    meanwhile.start()
+    try:
+        fast, python, _ = export_both(varied.exports, staff.lead1, ExportFilter(), tmp_path, monkeypatch)
+    finally:
+        done.set()
+        meanwhile.join()
+    assert fast == python
+    assert rescued == []
+    assert written == ["saved"]
+    assert helpers.runs == (0 if at == "S" else 1)
+    assert len(started) == 1 and started[0]._proc.poll() is not None  # ended and reaped
+
+
+class FailingHeader:
+    """``HEADER`` for the reading thread, failing on the third frame with an error nobody
+    foresaw."""
+
+    size = export_csv.HEADER.size
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def unpack(self, data: bytes) -> tuple[int, int]:
+        self.calls += 1
+        if self.calls == 3:
+            raise RuntimeError("an error nobody foresaw")
+        return export_csv.HEADER.unpack(data)  # type: ignore[return-value]
+
+
+def test_any_error_reading_the_second_process_is_handled_here_without_a_traceback(
+    varied: Services, staff: Staff, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    HelperSpy(monkeypatch)
+    monkeypatch.setattr(export_csv, "_MAX_SLICES", 3)
+    monkeypatch.setattr(export_csv, "CHUNK_ROWS", 50)
+    monkeypatch.setattr(export_csv, "_FRAME_WAIT_S", 2)
+    header = FailingHeader()
+    monkeypatch.setattr(export_csv, "HEADER", header)
+    uncaught: list[Any] = []
+    monkeypatch.setattr(threading, "excepthook", uncaught.append)
+    fast, python, _ = export_both(varied.exports, staff.lead1, ExportFilter(), tmp_path, monkeypatch)
+    assert fast == python
+    assert header.calls == 3
+    assert uncaught == []
 
 
 def test_writes_during_a_shared_export_are_not_in_it(

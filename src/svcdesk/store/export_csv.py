@@ -464,12 +464,12 @@ class _Export:
                 return False
             try:
                 self._read_lookups()
-                if not self._helper.begin():
-                    self._stop_helper()
-                    return False
+                begun = self._helper.begin()
             finally:
-                holder.execute("ROLLBACK")
-            return True
+                holder.execute("ROLLBACK")  # the lock is held no longer than LOCKED_WAIT_S
+            if not begun:
+                self._stop_helper()
+            return begun
         finally:
             holder.close()
 
@@ -614,17 +614,32 @@ def _stored_rows(session: Session, ids: list[int]) -> list[tuple[Any, ...]]:
 
 
 _FAILED = object()
+"""Queued by the reading thread when the process's output ends or cannot be read."""
+
+LOCKED_WAIT_S = 1.0
+"""How long the exporter waits for the second process while it holds the write lock (its
+answer that its snapshot has begun): every workstation's writes wait meanwhile. When it does
+not answer in time it is ended and the exporter reads everything itself."""
+_START_WAIT_S = 5.0
+"""How long the second process may take to start and connect (no lock is held meanwhile)."""
+_FRAME_WAIT_S = 10.0
+"""How long the exporter waits for the second process's next frame (a frame takes it a few
+milliseconds); after that it is ended and the exporter reads the rest of its slices."""
 
 
 class _Helper:
-    """The second process, and a thread that reads its frames into a bounded queue (so that it
-    runs ahead while this process writes, by at most :data:`_QUEUE_FRAMES` frames)."""
+    """The second process, and a thread that reads its output into a bounded queue (so that
+    it runs ahead while this process writes, by at most :data:`_QUEUE_FRAMES` frames).
+
+    Every wait for the process is a wait on that queue, with a deadline: a process that hangs
+    (stopped, starved, blocked) must neither keep the write lock held nor stall the export. A
+    process that misses a deadline is killed and reaped, and the exporter does its share."""
 
     def __init__(self, proc: subprocess.Popen[bytes]) -> None:
         self._proc = proc
         self._frames: queue.Queue[Any] = queue.Queue(maxsize=_QUEUE_FRAMES)
         self._stopping = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._threads: list[threading.Thread] = []
 
     @classmethod
     def start(cls, path: str, busy_timeout_ms: int) -> _Helper | None:
@@ -639,47 +654,78 @@ class _Helper:
         except OSError:
             return None
         helper = cls(proc)
-        if not helper._say({"db": path, "busy_timeout_ms": busy_timeout_ms}, expect=b"R"):
+        helper._thread(helper._read, "csv-export-helper")
+        setup = json.dumps({"db": path, "busy_timeout_ms": busy_timeout_ms}).encode() + b"\n"
+        if not (helper._send(setup) and helper._answer(b"R", _START_WAIT_S)):
             helper.stop()
             return None
         return helper
 
-    def _say(self, message: dict[str, Any] | bytes, expect: bytes | None = None) -> bool:
-        assert self._proc.stdin is not None and self._proc.stdout is not None
-        data = message if isinstance(message, bytes) else json.dumps(message).encode() + b"\n"
+    def _thread(self, target: Callable[..., None], name: str, *args: Any) -> None:
+        thread = threading.Thread(target=target, args=args, name=name, daemon=True)
+        self._threads.append(thread)
+        thread.start()
+
+    def _send(self, data: bytes) -> bool:
+        """Writes to the process. Only the short handshake messages are written from the
+        exporter's thread: they go into an empty pipe, so the write cannot wait."""
+        assert self._proc.stdin is not None
         try:
             self._proc.stdin.write(data)
             self._proc.stdin.flush()
-            return expect is None or self._proc.stdout.read(len(expect)) == expect
-        except OSError:
+        except (OSError, ValueError):
+            return False
+        return True
+
+    def _answer(self, expected: bytes, timeout: float) -> bool:
+        """Whether the process answers ``expected`` within ``timeout`` seconds."""
+        try:
+            return bool(self._frames.get(timeout=timeout) == expected)
+        except queue.Empty:
             return False
 
     def begin(self) -> bool:
-        """Has the process begin its read transaction (while the caller holds the lock)."""
-        return self._say(b"G\n", expect=b"S")
+        """Has the process begin its read transaction, while the caller holds the write lock:
+        ``False`` when it does not confirm within :data:`LOCKED_WAIT_S` (the caller then
+        stops it and reads alone)."""
+        return self._send(b"G\n") and self._answer(b"S", LOCKED_WAIT_S)
 
     def run(self, statements: list[str], params: dict[str, Any], slices: list[Slice], size: int) -> None:
+        """Sends the process its slices; their frames then come through :meth:`frame`. The job
+        (the statements and up to :data:`_MAX_SLICES` slices) may not fit in the pipe, so it
+        is written from a thread of its own: a process that stopped reading cannot hold this
+        one up (:meth:`frame`'s deadline ends it, which ends the write)."""
         job = {"sql": statements, "params": params, "slices": slices, "size": size}
-        if self._say(job):
-            self._thread = threading.Thread(target=self._read, name="csv-export-helper", daemon=True)
-            self._thread.start()
-        else:
-            self._frames.put(_FAILED)
+        self._thread(self._write_job, "csv-export-job", json.dumps(job).encode() + b"\n")
+
+    def _write_job(self, data: bytes) -> None:
+        if not self._send(data):
+            self._put(_FAILED)
 
     def _read(self) -> None:
+        """The reading thread: the process's two one-byte answers (``R``, ``S``), then its
+        frames, into the queue. However the reading ends (the end of the output, a broken
+        pipe, any error at all), :data:`_FAILED` is queued, so the exporter takes over the
+        rest; nothing is raised, which would only print a traceback on the user's terminal."""
         out = self._proc.stdout
         assert out is not None
         try:
-            while not self._stopping.is_set():
-                head = out.read(HEADER.size)
-                if len(head) < HEADER.size:
+            for _answer in range(2):
+                answer = out.read(1)
+                if not answer:
                     break
-                rows, length = HEADER.unpack(head)
-                chunk = out.read(length) if length else b""
-                if len(chunk) < length:
-                    break
-                self._put((rows, chunk))
-        except (OSError, ValueError):
+                self._put(answer)
+            else:
+                while not self._stopping.is_set():
+                    head = out.read(HEADER.size)
+                    if len(head) < HEADER.size:
+                        break
+                    rows, length = HEADER.unpack(head)
+                    chunk = out.read(length) if length else b""
+                    if len(chunk) < length:
+                        break
+                    self._put((rows, chunk))
+        except Exception:  # any failure of the process is the exporter's to handle
             pass
         self._put(_FAILED)
 
@@ -692,19 +738,26 @@ class _Helper:
                 continue
 
     def frame(self) -> tuple[int, bytes] | None:
-        """The next frame, ``None`` once the process has failed."""
-        item = self._frames.get()
-        return None if item is _FAILED else item  # type: ignore[no-any-return]
+        """The next frame, ``None`` once the process has failed or has sent none for
+        :data:`_FRAME_WAIT_S` seconds."""
+        try:
+            item = self._frames.get(timeout=_FRAME_WAIT_S)
+        except queue.Empty:
+            return None
+        return None if item is _FAILED or isinstance(item, bytes) else item  # type: ignore[no-any-return]
 
     def stop(self) -> None:
+        """Ends the process, whatever it is doing (even stopped, or blocked on a full pipe),
+        and reaps it; then its threads. It is killed and reaped first, so that the threads'
+        reads and writes of its pipes end at once rather than wait on it."""
         self._stopping.set()
         proc = self._proc
         if proc.poll() is None:
             proc.kill()
+        proc.wait()
+        for thread in self._threads:
+            thread.join()
         for stream in (proc.stdin, proc.stdout):
             if stream is not None:
-                with contextlib.suppress(OSError):
+                with contextlib.suppress(OSError, ValueError):
                     stream.close()
-        if self._thread is not None:
-            self._thread.join()
-        proc.wait()
