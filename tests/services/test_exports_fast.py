@@ -10,18 +10,22 @@ import io
 import re
 import signal
 import sqlite3
+import string
 import threading
 import time
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 
 from svcdesk.domain.clock import FixedClock
+from svcdesk.domain.masking import ANONYMOUS_NAMES
 from svcdesk.services import demo
 from svcdesk.services import exports as ex
 from svcdesk.services.context import Actor
@@ -31,7 +35,7 @@ from svcdesk.services.settings import Settings
 from svcdesk.store import export_csv
 from tests.conftest import Staff
 from tests.services.test_metrics import build
-from tests.strategies import nasty_text, phone_text
+from tests.strategies import CJK, nasty_text, phone_text
 
 pytestmark = pytest.mark.sqlite_only
 
@@ -710,3 +714,97 @@ def test_every_decimal_digit_beyond_ascii_is_in_the_class_sql_looks_for() -> Non
         if 0xD800 <= cp < 0xE000 or not digit.match(chr(cp)):
             continue
         assert any(ord(lo) <= cp <= ord(hi) for lo, hi in ranges), hex(cp)
+
+
+# --------------------------------------------------------------------------- masking
+
+
+def _sql_rules() -> export_csv.CsvRules:
+    """The service's own rules (its anonymous names), without a database."""
+    stub = SimpleNamespace(_db=SimpleNamespace(is_sqlite=True), _tz=ZoneInfo("Asia/Shanghai"))
+    rules = ExportService._csv_rules(stub, False, datetime(2025, 10, 1))  # type: ignore[arg-type]
+    assert rules is not None
+    return rules
+
+
+_SQL = sqlite3.connect(":memory:", check_same_thread=False)
+_RULES = _sql_rules()
+
+
+def sql_masked(name: str | None, phone: str | None, text: str | None) -> tuple[Any, Any, Any]:
+    """The SQL's masked name and phone cells and its may-hold-a-phone test for ``text``."""
+    return _SQL.execute(
+        f"SELECT {export_csv._masked_name(_RULES)}, {export_csv._masked_phone()}, "
+        f"{export_csv._may_hold_a_phone('t.place')} FROM (SELECT ? AS caller_name, ? AS caller_phone, "
+        "? AS place) t",
+        (name, phone, text),
+    ).fetchone()
+
+
+def _digits(n: int) -> st.SearchStrategy[str]:
+    return st.text("0123456789", min_size=n, max_size=n)
+
+
+# Every shape of number normalize_phone stores: mobile, landline with a 3-digit (010, 02x) or
+# 4-digit area code and 7 or 8 digits after it, 400/800, 3- and 5-digit service numbers.
+canonical_phones = st.one_of(
+    st.builds(lambda a, b: f"1{a}{b}", st.sampled_from("3456789"), _digits(9)),
+    st.builds(lambda a, b: f"0{a}{b}", st.sampled_from("12"), st.one_of(_digits(8), _digits(9))),
+    st.builds(lambda a, b: f"0{a}{b}", st.sampled_from("3456789"), st.one_of(_digits(9), _digits(10))),
+    st.builds(lambda a, b: f"{a}00{b}", st.sampled_from("48"), _digits(7)),
+    st.builds(lambda a, b: f"1{a}{b}", st.sampled_from("12"), _digits(1)),
+    st.builds(lambda a, b: f"1{a}{b}", st.sampled_from("012"), _digits(3)),
+    st.builds(lambda a, b: f"9{a}{b}", st.sampled_from("56"), _digits(3)),
+)
+# And what else may be stored: near misses of those shapes, other digits, typed text.
+odd_phones = st.one_of(
+    st.text("0123456789", max_size=14),
+    canonical_phones.map(lambda p: p + "0"),
+    canonical_phones.map(lambda p: p[:-1]),
+    canonical_phones.map(lambda p: p.replace("1", "１")),
+    canonical_phones.map(lambda p: p[:3] + " " + p[3:]),
+    phone_text,
+    st.text(max_size=14),
+)
+names = st.one_of(
+    st.text(CJK, min_size=1, max_size=6),
+    st.text(string.ascii_letters, min_size=1, max_size=12),
+    st.sampled_from(sorted(ANONYMOUS_NAMES)).map(lambda a: a.upper() if a.isascii() else a),
+    st.text(CJK | st.sampled_from(" ·-.'ſİ"), max_size=8),
+    st.integers(40, 43).map(lambda n: "王" * n),
+    nasty_text,
+)
+FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
+# Phone numbers as they are written in a place or the details.
+written_phones = st.builds(
+    lambda before, sep, number, after: before + sep.join([number[:3], number[3:7], number[7:]]) + after,
+    st.text(CJK | st.sampled_from("0123456789 -+,"), max_size=6),
+    st.sampled_from(["", " ", "-", "－"]),
+    st.one_of(
+        canonical_phones,
+        canonical_phones.map(lambda p: p.translate(FULL_WIDTH)),
+        canonical_phones.map(lambda p: p[:2] + p[2:].translate(FULL_WIDTH)),
+    ),
+    st.text(CJK | st.sampled_from("0123456789 -"), max_size=6),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@example(name="张 三", canonical="075512345678", odd="0755 1234", text="座机0５７１８８８８６６６６")
+@example(name="John", canonical="01012345678", odd="4008123123", text="电话139 ００００ １１１１")
+@given(name=names, canonical=canonical_phones, odd=odd_phones, text=written_phones | nasty_text)
+def test_the_sql_masks_as_the_service_does(name: str, canonical: str, odd: str, text: str) -> None:
+    """The SQL's masking is a copy of the service's (``mask_stored_name``,
+    ``mask_stored_phone``, ``mask_phones_in_text``): what it writes is what they write, or it
+    routes the row to them; a number in a stored form it always writes itself."""
+    masked_name, masked_canonical, may_hold = sql_masked(name, canonical, text)
+    # A text with a NUL character is routed by its own check (see export_csv._routed).
+    if "\x00" not in name:
+        assert masked_name in (export_csv.MARK, ex.mask_stored_name(name))
+    if (name.isascii() and name.isalpha()) or all("一" <= c <= "鿿" for c in name):
+        assert masked_name != export_csv.MARK or not name or len(name) > 41
+    assert masked_canonical == ex.mask_stored_phone(canonical)
+    if "\x00" not in odd:
+        assert sql_masked(None, odd, None)[1] in (export_csv.MARK, ex.mask_stored_phone(odd))
+    if "\x00" not in text and ex.mask_phones_in_text(text) != text:
+        assert may_hold
