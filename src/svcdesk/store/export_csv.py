@@ -405,6 +405,10 @@ def csv_lines(
 
 
 class _Export:
+    """One export's reading: its snapshot (and the second process, when it shares the work),
+    its statements, and the lines slice by slice. Its own reads go through the session's
+    connection, so that they are in the session's read transaction (the routed rows too)."""
+
     def __init__(self, session: Session, f: TicketFilter, rules: CsvRules, fallback: Fallback, size: int):
         self._session = session
         connection = session.connection()
@@ -421,6 +425,9 @@ class _Export:
         self._users: dict[int, str] = {}
 
     def lines(self) -> Iterator[tuple[int, bytes]]:
+        """The lines, in creation order. The slices alternate: the even ones are read here
+        while the second process reads the odd ones ahead into its queue, so the two work at
+        once and the lines still come in order."""
         shared = self._begin()
         statements, params = self._statements(shared)
         slices = self._slices() if shared else [(_WHOLE, None, None)]
@@ -437,6 +444,8 @@ class _Export:
                 yield from self._own_slice(statements, params, part)
 
     def close(self) -> None:
+        """Ends the second process, if any, also when the export stops early (an error, an
+        interrupt, a reader that stops iterating), so that none is left running."""
         self._stop_helper()
 
     # -- the snapshot --------------------------------------------------------------------

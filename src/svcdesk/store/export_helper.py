@@ -38,6 +38,10 @@ def placeholders(rows: list[tuple[bytes, int]]) -> bytes:
 
 
 def serve(stdin: BinaryIO, out: BinaryIO) -> None:
+    """The conversation of the module's docstring. ``BEGIN`` alone takes no snapshot: the
+    read right after it does, while the parent holds the write lock, and only then is ``S``
+    sent. The frames need no flush each: a frame's lines are far bigger than the output's
+    buffer, so they go straight into the pipe; the one flush at the end sends the rest."""
     setup = json.loads(stdin.readline())
     conn = sqlite3.connect(setup["db"], timeout=setup["busy_timeout_ms"] / 1000, isolation_level=None)
     try:
