@@ -788,11 +788,28 @@ written_phones = st.builds(
     st.text(CJK | st.sampled_from("0123456789 -"), max_size=6),
 )
 
+# A landline as people write it: the area code, maybe a space or hyphen, a local number of 7 or
+# 8 digits (the only run of seven digits in the text may be that local number).
+written_landlines = st.builds(
+    lambda before, area, sep, local, after: f"{before}{area}{sep}{local}{after}",
+    st.text(CJK | st.sampled_from("0123456789 -"), max_size=4),
+    st.sampled_from(["010", "021", "0571", "0755", "0898"]),
+    st.sampled_from(["", " ", "-"]),
+    st.one_of(_digits(7), _digits(8)).filter(lambda d: d[0] != "0"),
+    st.text(CJK | st.sampled_from("年室元号 "), max_size=4),
+)
+
 
 @settings(max_examples=400, deadline=None)
 @example(name="张 三", canonical="075512345678", odd="0755 1234", text="座机0５７１８８８８６６６６")
+@example(name="李四", canonical="13912345678", odd="2024", text="2024年起,座机0571-2345678,1502室")
 @example(name="John", canonical="01012345678", odd="4008123123", text="电话139 ００００ １１１１")
-@given(name=names, canonical=canonical_phones, odd=odd_phones, text=written_phones | nasty_text)
+@given(
+    name=names,
+    canonical=canonical_phones,
+    odd=odd_phones,
+    text=written_phones | written_landlines | nasty_text,
+)
 def test_the_sql_masks_as_the_service_does(name: str, canonical: str, odd: str, text: str) -> None:
     """The SQL's masking is a copy of the service's (``mask_stored_name``,
     ``mask_stored_phone``, ``mask_phones_in_text``): what it writes is what they write, or it

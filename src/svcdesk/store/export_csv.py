@@ -158,14 +158,20 @@ def _defused(x: str) -> str:
 
 def _may_hold_a_phone(x: str) -> str:
     """True for every text in which ``mask_phones_in_text`` could find a phone number (and
-    for some more). A mobile number there holds ``1[3-9]``, a landline ``0`` and a digit, and
-    either a run of four ASCII digits or, before its first non-ASCII digit, an ASCII digit
-    right before it or before a space or hyphen before it. The first test is cheap (SQLite
-    looks for the plain character first), the second is made only when it passes."""
+    for some more). A mobile number there holds ``1[3-9]``, a landline ``0`` and a digit. In
+    ASCII digits, a landline holds a run of seven (its number after the area code), a mobile
+    seven in a row from its ``1[3-9]`` or three, a space or hyphen, and four; with a non-ASCII
+    digit, an ASCII digit is right before the first one or before a space or hyphen before it.
+    So years, room numbers and amounts (``2024年``, ``1502室``, ``12000元``) stay on the fast
+    path. The first test is cheap (SQLite looks for the plain character first), the second is
+    made only when it passes."""
     n = NON_ASCII_DIGITS
+    seven = _digits(7)
+    split_mobile = "1[3-9][0-9][ -]" + _digits(4)
     return (
         f"(({x} GLOB '*1[3-9]*' OR {x} GLOB '*0[0-9]*' OR {x} GLOB '*0{n}*') AND "
-        f"({x} GLOB '*[0-9][0-9][0-9][0-9]*' OR {x} GLOB '*[0-9]{n}*' OR {x} GLOB '*[0-9][ -]{n}*'))"
+        f"({x} GLOB '*{seven}*' OR {x} GLOB '*{split_mobile}*' "
+        f"OR {x} GLOB '*[0-9]{n}*' OR {x} GLOB '*[0-9][ -]{n}*'))"
     )
 
 
