@@ -87,7 +87,9 @@ class TicketService:
         return self._usernames
 
     def _now(self) -> datetime:
-        return self._clock.now()
+        # In UTC, as the database gives times back: a view built in the transaction that
+        # wrote the ticket shows what a later read shows (a test clock may run in local time).
+        return self._clock.now().astimezone(UTC)
 
     def _get(self, s: Session, number: str) -> Ticket:
         t = repo.ticket_by_number(s, number.strip())
