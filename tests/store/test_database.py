@@ -213,3 +213,15 @@ def test_a_full_disk_is_said_in_plain_words_and_leaves_the_database_sound(db_pat
     assert db.integrity_problems() == []
     with db.read() as s:
         assert repo.count_tickets(s) == int(taken)  # every ticket before the failure, not the failed one
+
+
+def test_a_mistyped_path_is_refused_and_leaves_no_empty_database_behind(tmp_path: Path) -> None:
+    missing = tmp_path / "no" / "such" / "svcdesk.db"
+    with pytest.raises(DatabaseError, match="no svcdesk database"):
+        build_services(Settings(db=str(missing), tz=TZ))
+    for r in (signed_in(missing, "tickets", "list"), signed_in(missing, "report", "daily")):
+        assert r.exit_code == 6, r.output
+        assert "no svcdesk database" in r.stderr and "svcdesk init" in r.stderr
+    assert not (tmp_path / "no").exists()
+    # init is what creates it.
+    assert cli(missing, "init").exit_code == 0 and missing.exists()

@@ -49,7 +49,7 @@ def build_services(settings: Settings, clock: Clock | None = None, *, check: boo
     """Opens the database (refusing one from a newer svcdesk or a corrupt one) and builds the
     services. ``check=False`` is for ``init``, which creates or upgrades the schema itself."""
     clock = clock or SystemClock()
-    db = Database(settings.db)
+    db = Database(settings.db, create=not check)
     if check:
         migrate.ensure_current(db)
     calendar = CalendarService(db, settings.data, clock, settings.tz)

@@ -209,10 +209,13 @@ class Database:
         echo: bool = False,
         retry: RetryPolicy | None = None,
         busy_timeout_ms: int | None = None,
+        create: bool = True,
     ) -> None:
         """``retry``: how long steps wait for a busy or unreachable database (by default
         :meth:`RetryPolicy.from_env`); ``busy_timeout_ms``: how long one attempt waits for
-        the other writer (10 s, or less when the whole wait is set shorter)."""
+        the other writer (10 s, or less when the whole wait is set shorter); ``create``: make
+        the SQLite file (and its folder) when it is not there — only for ``init``, so that a
+        mistyped ``--db`` leaves no empty database behind."""
         self.url = normalize_url(db)
         url = make_url(self.url)
         self.dialect = url.get_backend_name()
@@ -228,6 +231,8 @@ class Database:
                 raise DatabaseError("an in-memory SQLite database cannot be shared; give a file")
             self.path = Path(url.database)
             self.display_url = str(self.path)
+            if not create and not self.path.exists():
+                raise DatabaseError(f"no svcdesk database at {self.path}: run `svcdesk init` first")
             try:
                 _prepare_sqlite_file(self.path)
             except OSError as exc:
