@@ -248,3 +248,18 @@ def test_as_a_subprocess(tmp_path: Path) -> None:
     r = subprocess.run([*run, "tickets", "show", "nope"], env=env, capture_output=True, text=True, timeout=60)
     assert r.returncode == 4
     assert "Traceback" not in r.stderr
+
+
+def test_what_a_caller_said_is_printed_as_typed_never_as_markup(cli) -> None:  # type: ignore[no-untyped-def]
+    place, details = "文三路[/b]路口", "[bold red]灯[/]坏了 [link=x]看这里[/link]"
+    new = list(NEW)
+    new[new.index("--place") + 1], new[new.index("--details") + 1] = place, details
+    r = cli(*new, user="agent1")
+    assert r.exit_code == 0, r.stderr
+    number = r.stdout.strip()
+    for args in (("tickets", "show", number), ("tickets", "list"), ("tickets", "search", "路口")):
+        r = cli(*args, user="agent1")
+        assert r.exit_code == 0, r.output
+        assert "Traceback" not in r.output
+    assert details in cli("tickets", "show", number, user="agent1").stdout
+    assert "文三路[/b]" in cli("tickets", "list", user="lead1").stdout  # the column is cut to fit

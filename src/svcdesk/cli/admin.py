@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from svcdesk.cli.common import (
     DbOpt,
@@ -296,5 +297,5 @@ def kb_search(
     if not hits:
         raise fail(f"nothing found for {text!r}", 1)
     for h in hits:
-        out.print(f"[bold]{h.title}[/]  ({h.department} {h.contact})")
+        out.print(Text.assemble((h.title, "bold"), f"  ({h.department} {h.contact})"))
         out.print(f"  {h.answer}", markup=False)

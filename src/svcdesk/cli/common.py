@@ -64,8 +64,11 @@ EXIT_CODES: dict[type[Exception], int] = {
 # Tests inject a frozen clock here; the console and the CLI otherwise use the system clock.
 CLOCK: Clock | None = None
 
-err = Console(stderr=True, highlight=False)
-out = Console(highlight=False)
+# What callers said (a place, the details, a name) is printed as text, never read as Rich
+# markup: "路口[/b]" would otherwise stop the command with a markup error. Styled output is
+# built with rich.text.Text.
+err = Console(stderr=True, highlight=False, markup=False)
+out = Console(highlight=False, markup=False)
 
 P = ParamSpec("P")
 R = TypeVar("R")

@@ -205,5 +205,5 @@ def report(
     elif fmt == "csv":
         sys.stdout.write(render_csv(result))
     else:
-        console = out if out.width <= WIDTH else Console(width=WIDTH, highlight=False)
+        console = out if out.width <= WIDTH else Console(width=WIDTH, highlight=False, markup=False)
         console.print(render(result, services.settings.lang))

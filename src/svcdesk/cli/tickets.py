@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from svcdesk.cli.common import (
     DbOpt,
@@ -33,9 +34,9 @@ app = typer.Typer(
 )
 
 
-def _left(v: TicketView, services: Services) -> str:
+def _left(v: TicketView, services: Services) -> Text:
     if v.deadline_at is None:
-        return ""
+        return Text("")
     delta = v.deadline_at - services.clock.now()
     minutes = int(abs(delta.total_seconds()) // 60)
     text = (
@@ -43,7 +44,7 @@ def _left(v: TicketView, services: Services) -> str:
         if minutes >= 1440
         else f"{minutes // 60}h{minutes % 60:02d}m"
     )
-    return text if delta.total_seconds() >= 0 else f"[red]-{text}[/]"
+    return Text(text) if delta.total_seconds() >= 0 else Text(f"-{text}", style="red")
 
 
 @app.command("new")
@@ -208,9 +209,12 @@ def show(
         print_json(v.to_json(with_history=True))
         return
     out.print(
-        f"[bold]{v.number}[/]  {v.status}  {v.category}/{v.subtype}  {v.mode}"
-        + ("  [red]urgent[/]" if v.urgent else "")
-        + ("  [red]major[/]" if v.major else "")
+        Text.assemble(
+            (v.number, "bold"),
+            f"  {v.status}  {v.category}/{v.subtype}  {v.mode}",
+            ("  urgent" if v.urgent else "", "red"),
+            ("  major" if v.major else "", "red"),
+        )
     )
     rows = [
         ("caller", f"{v.caller_name or '(anonymous)'}  {v.caller_phone or ''}"),
@@ -235,7 +239,7 @@ def show(
         if val:
             table.add_row(k, val)
     out.print(table)
-    out.print("[bold]history[/]")
+    out.print("history", style="bold")
     for h in v.history or []:
         out.print(f"  {local(h.at, services)}  {h.account or '-':<10} {h.action:<22} {h.note}", markup=False)
 
