@@ -153,3 +153,33 @@ async def test_a_database_that_cannot_be_opened_is_said_on_the_sign_in_screen_an
         await sign_in(app, pilot, "agent1")
         assert isinstance(app.screen, DeskScreen)
         assert len(attempts) == 3
+
+
+async def test_a_second_enter_while_signing_in_signs_in_once(services: Services) -> None:
+    import threading
+
+    from textual.widgets import Input
+
+    from tests.ui.helpers import enter_text
+
+    ready = threading.Event()
+
+    def open_services() -> Services:
+        ready.wait(10)  # the database layer still loading when the agent presses Enter
+        return services
+
+    app = SvcdeskApp(open_services, lang="en")
+    signed: list[str] = []
+    original = app.signed_in
+    app.signed_in = lambda actor, draft=None: (signed.append(actor.username), original(actor, draft))  # type: ignore[method-assign]
+    async with app.run_test(size=(110, 32)) as pilot:
+        await pilot.pause()
+        app.screen.query_one("#username", Input).focus()
+        await enter_text(app, pilot, "agent1")
+        await pilot.press("tab")
+        await enter_text(app, pilot, "demo")
+        await pilot.press("enter", "enter", "enter")
+        ready.set()
+        await settle(app, pilot)
+        assert signed == ["agent1"]
+        assert isinstance(app.screen, DeskScreen)

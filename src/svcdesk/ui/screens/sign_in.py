@@ -36,6 +36,9 @@ class SignInScreen(SvcScreen[None]):
             yield Static(t("signin.hint"), id="signin-hint")
         yield Footer()
 
+    _checking = False
+    """A sign-in is being checked."""
+
     def on_mount(self) -> None:
         self.query_one("#username", Input).focus()
 
@@ -52,6 +55,11 @@ class SignInScreen(SvcScreen[None]):
         if not user or not password:
             message.update(self.t("signin.empty"))
             return
+        if self._checking:
+            # A second Enter while the first is checked (or waits for the database to open)
+            # would sign in twice, and count a wrong password twice towards the lock-out.
+            return
+        self._checking = True
         message.update(self.t("signin.checking"))
         self._sign_in(user, password)
 
@@ -89,12 +97,14 @@ class SignInScreen(SvcScreen[None]):
         return self.t("signin.wrong")
 
     def _refused(self, reason: str) -> None:
+        self._checking = False
         self.query_one("#signin-message", Static).update(reason)
         pw = self.query_one("#password", Input)
         pw.value = ""
         pw.focus()
 
     def _accepted(self, actor: Actor, draft: Draft | None) -> None:
+        self._checking = False
         # This screen stays under the signed-in ones: nothing of the password stays in it.
         self.query_one("#password", Input).value = ""
         self.query_one("#signin-message", Static).update("")
