@@ -171,3 +171,14 @@ async def test_enter_opens_the_detail(services: Services, staff: Staff, key: str
         await settle(app, pilot)
         assert isinstance(app.screen, QueueScreen)
         assert app.screen.query_one("#queue-table", DataTable).row_count == 1
+
+
+async def test_f6_from_the_offices_lists_opens_the_queue(services: Services, staff: Staff) -> None:
+    from svcdesk.ui.screens.office import OfficeScreen
+
+    app = SvcdeskApp(services, lang="en")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_screen(app, pilot, staff.office1, OfficeScreen)
+        await pilot.press("f6")
+        await settle(app, pilot)
+        assert type(app.screen) is QueueScreen

@@ -171,14 +171,10 @@ class SvcdeskApp(App[None]):
             self.call_from_thread(self.notify, error_text(self.t, exc), severity="warning")
 
     def action_sign_out(self) -> None:
-        for screen in self.screen_stack:
-            flush = getattr(screen, "flush_draft", None)
-            if callable(flush):
-                flush()
+        self._flush_drafts()
         self.actor = None
         self.pending_draft = None
-        while len(self.screen_stack) > 1:
-            self.pop_screen()
+        self._pop_to(1)
         sign_in = self.screen
         if isinstance(sign_in, SignInScreen):
             sign_in.reset()
@@ -187,18 +183,37 @@ class SvcdeskApp(App[None]):
 
     async def action_quit(self) -> None:
         """Ctrl+Q: an intake typed a moment ago is saved as a draft before the console closes."""
+        self._flush_drafts()
+        self.exit()
+
+    def _flush_drafts(self) -> None:
+        # On the UI thread on purpose: the console is about to close or the account to
+        # change, and a worker would find no account signed in.
         for screen in self.screen_stack:
             flush = getattr(screen, "flush_draft", None)
             if callable(flush):
                 flush()
-        self.exit()
+
+    # -- the screen stack: sign-in, the base screen (desk or intake), what is pushed over it
+
+    _BASE_DEPTH = 2
+
+    def _pop_to(self, depth: int) -> None:
+        while len(self.screen_stack) > depth:
+            self.pop_screen()
+
+    def back(self) -> None:
+        """Closes a screen pushed over the base one (Escape on the lead's screens)."""
+        if len(self.screen_stack) > self._BASE_DEPTH:
+            self.pop_screen()
+        else:
+            self.action_desk()
 
     def _show_base(self, screen: Screen[None]) -> None:
         """Shows ``screen`` (the desk or an intake) as the base screen, closing what was
         over the previous one."""
-        while len(self.screen_stack) > 2:
-            self.pop_screen()
-        if len(self.screen_stack) == 2:
+        self._pop_to(self._BASE_DEPTH)
+        if len(self.screen_stack) == self._BASE_DEPTH:
             self.switch_screen(screen)
         else:
             self.push_screen(screen)
@@ -208,8 +223,7 @@ class SvcdeskApp(App[None]):
 
         if self.actor is None:
             return
-        while len(self.screen_stack) > 2:
-            self.pop_screen()
+        self._pop_to(self._BASE_DEPTH)
         if not isinstance(self.screen, DeskScreen):
             self._show_base(DeskScreen())
 
@@ -239,7 +253,8 @@ class SvcdeskApp(App[None]):
         """F6: the queue (a lead's dispatch queue; an agent's own open tickets)."""
         from svcdesk.ui.screens.queue import QueueScreen
 
-        if self.actor is not None and not isinstance(self.screen, QueueScreen):
+        # Not isinstance: the office's lists are a QueueScreen too, and F6 leaves them.
+        if self.actor is not None and type(self.screen) is not QueueScreen:
             self.push_screen(QueueScreen())
 
     def action_callbacks(self) -> None:

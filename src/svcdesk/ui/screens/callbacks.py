@@ -258,7 +258,4 @@ class CallbacksScreen(SvcScreen[None]):
             self.app.push_screen(DetailScreen(item.number))
 
     def action_back(self) -> None:
-        if len(self.app.screen_stack) > 2:
-            self.app.pop_screen()
-        else:
-            self.svc_app.action_desk()
+        self.svc_app.back()

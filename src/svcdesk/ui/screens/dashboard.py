@@ -147,7 +147,4 @@ class DashboardScreen(SvcScreen[None]):
         self.fills += 1
 
     def action_back(self) -> None:
-        if len(self.app.screen_stack) > 2:
-            self.app.pop_screen()
-        else:
-            self.svc_app.action_desk()
+        self.svc_app.back()

@@ -204,7 +204,4 @@ class HandoverScreen(SvcScreen[None]):
         self.app.call_from_thread(self.load)
 
     def action_back(self) -> None:
-        if len(self.app.screen_stack) > 2:
-            self.app.pop_screen()
-        else:
-            self.svc_app.action_desk()
+        self.svc_app.back()

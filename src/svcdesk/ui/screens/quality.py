@@ -91,7 +91,4 @@ class QualityScreen(SvcScreen[None]):
         self.fills += 1
 
     def action_back(self) -> None:
-        if len(self.app.screen_stack) > 2:
-            self.app.pop_screen()
-        else:
-            self.svc_app.action_desk()
+        self.svc_app.back()

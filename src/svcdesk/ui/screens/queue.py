@@ -340,7 +340,4 @@ class QueueScreen(StepsScreen):
         self._reload()
 
     def action_back(self) -> None:
-        if len(self.app.screen_stack) > 2:
-            self.app.pop_screen()
-        else:
-            self.svc_app.action_desk()
+        self.svc_app.back()
