@@ -368,3 +368,15 @@ def test_local_times_match_the_zone_database_around_transitions(zone: str) -> No
         assert local.text(text) == exact.strftime("%Y-%m-%d %H:%M:%S")
         assert local.iso(text) == exact.isoformat()
         assert local.naive(text) == exact.replace(tzinfo=None)
+
+
+@pytest.mark.parametrize("code", ["NOSUCH", "C\x00GJ", "\udcff"])
+def test_an_unknown_or_unreadable_unit_is_refused_by_name(
+    services: Services, staff: Staff, tmp_path: Path, code: str
+) -> None:
+    """A code no unit can have (a NUL, undecodable bytes from a command line) is an unknown
+    unit like any other, on both backends, not a database error."""
+    with pytest.raises(Invalid) as refused:
+        services.exports.export(staff.lead1, ExportFilter(unit=code), "csv", tmp_path / "x.csv")
+    assert refused.value.field == "unit"
+    assert not (tmp_path / "x.csv").exists()

@@ -64,7 +64,7 @@ from svcdesk.services.metrics import (
     handling_decision,
     is_overdue,
 )
-from svcdesk.store import export_csv
+from svcdesk.store import export_csv, repo
 from svcdesk.store import export_queries as q
 from svcdesk.store.database import Database
 
@@ -374,7 +374,8 @@ class ExportService:
         unit_id = None
         if f.unit:
             with self._db.read() as s:
-                unit_id = q.unit_id_by_code(s, f.unit.strip())
+                unit = repo.unit_by_code(s, f.unit.strip())
+                unit_id = None if unit is None else unit.id
             if unit_id is None:
                 raise Invalid(
                     f"unit: no handling unit with code {f.unit!r} (see `svcdesk units list`)", field="unit"
@@ -396,7 +397,7 @@ class ExportService:
         ``None`` when the limit does not apply. Masked unless ``unmask``."""
         now = self._clock.now().astimezone(UTC).replace(tzinfo=None)
         with self._db.read() as s:
-            units = q.unit_codes(s)
+            units = repo.unit_codes(s)
             users = q.usernames(s)
             for batch in q.batches(s, flt):
                 gids = [r[_GROUP] for r in batch if r[_GROUP] is not None]

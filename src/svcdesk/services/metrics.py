@@ -85,6 +85,7 @@ from svcdesk.domain.roles import Permission
 from svcdesk.domain.states import OPEN_STATUSES
 from svcdesk.services.context import Actor
 from svcdesk.services.errors import Invalid
+from svcdesk.store import repo
 from svcdesk.store import report_queries as q
 from svcdesk.store.database import Database
 
@@ -490,7 +491,7 @@ class MetricsService:
         total = 0
         with self._db.read() as s:
             rows = q.created_counts(s, window.start, window.end)
-            codes = q.unit_codes(s)
+            codes = repo.unit_codes(s)
         for category, subtype, mode, unit_id, n in rows:
             total += n
             by_category[(category, subtype)] = by_category.get((category, subtype), 0) + n

@@ -58,7 +58,8 @@ from typing import Any, cast
 from sqlmodel import Session
 
 from svcdesk.store.export_helper import END_OF_SLICE, HEADER, placeholders
-from svcdesk.store.export_queries import COLUMNS, TicketFilter, group_numbers, unit_codes, usernames
+from svcdesk.store.export_queries import COLUMNS, TicketFilter, group_numbers, usernames
+from svcdesk.store.repo import unit_codes
 
 MARK = "\x01"
 """In a line SQLite wrote, the sign that the row must be written by the Python path."""

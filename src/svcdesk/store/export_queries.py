@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, func, select
 from sqlmodel import Session, col
 
-from svcdesk.store.models import Account, Ticket, Unit
+from svcdesk.store.models import Account, Ticket
 from svcdesk.store.report_queries import sqlite_param
 
 #: The ticket columns an export reads, in the order of each row it yields.
@@ -157,15 +157,6 @@ def group_numbers(session: Session, group_ids: Iterable[int]) -> dict[int, list[
         for gid, number in session.execute(stmt):
             out.setdefault(int(gid), []).append(number)
     return {g: numbers for g, numbers in out.items() if len(numbers) > 1}
-
-
-def unit_codes(session: Session) -> dict[int, str]:
-    return {int(i): c for i, c in session.execute(select(col(Unit.id), col(Unit.code)))}
-
-
-def unit_id_by_code(session: Session, code: str) -> int | None:
-    row = session.execute(select(col(Unit.id)).where(col(Unit.code) == code)).first()
-    return None if row is None else int(row[0])
 
 
 def usernames(session: Session) -> dict[int, str]:

@@ -105,6 +105,11 @@ def units(session: Session, active_only: bool = False) -> list[Unit]:
     return list(session.exec(q))
 
 
+def unit_codes(session: Session) -> dict[int, str]:
+    """Every unit's code by its id (a few hundred units: read whole for a report or export)."""
+    return {int(i): c for i, c in session.execute(select(col(Unit.id), col(Unit.code)))}
+
+
 def unit_codes_by_ids(session: Session, ids: Iterable[int | None]) -> dict[int, str]:
     ids = list({i for i in ids if i is not None})
     if not ids:

@@ -14,6 +14,7 @@ from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlmodel import Session, col
 
 from svcdesk.store.models import Audit, Ticket, Unit
+from svcdesk.store.repo import unit_codes
 
 OPEN = ("awaiting_dispatch", "with_unit", "awaiting_callback", "supervised")
 UNIT_HOLDS = ("with_unit", "supervised")
@@ -158,10 +159,6 @@ def unit_overdue_counts(session: Session, now: datetime) -> dict[int, int]:
         .group_by(col(Ticket.unit_id))
     )
     return {int(u): int(n) for u, n in session.execute(stmt)}
-
-
-def unit_codes(session: Session) -> dict[int, str]:
-    return {int(i): c for i, c in session.execute(select(col(Unit.id), col(Unit.code)))}
 
 
 def units(session: Session) -> list[tuple[int, str, str]]:
