@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 import math
 import re
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -227,6 +227,3 @@ class AccountService:
     def exists(self, username: str) -> bool:
         with self._db.read() as s:
             return repo.account_by_username(s, username) is not None
-
-    def now(self) -> datetime:
-        return self._clock.now()

@@ -20,8 +20,6 @@ from svcdesk.store import queue_queries as qq
 from svcdesk.store.database import Database
 from svcdesk.store.models import Ticket
 
-OUTCOMES = ("satisfied", "basically_satisfied", "unsatisfied", "unreached")
-
 
 @dataclass(frozen=True)
 class CallbackItem:

@@ -11,6 +11,7 @@ from svcdesk.domain.roles import Permission
 from svcdesk.services.context import Actor
 from svcdesk.services.tickets import TicketService
 from svcdesk.services.views import TicketView
+from svcdesk.store import call_queries as cq
 from svcdesk.store import dashboard_queries as dq
 from svcdesk.store import quality_queries as qlq
 from svcdesk.store import repo
@@ -64,8 +65,8 @@ class DetailService:
             assert t is not None and t.id is not None
             holds: list[HoldInfo] = []
             if t.call_id is not None:
-                for h in repo.hold_periods_for_call(s, t.call_id):
-                    events = [(e.at, e.kind) for e in repo.hold_events(s, h.id or 0)]
+                for h, hold_events in cq.holds_with_events(s, t.call_id):
+                    events = [(e.at, e.kind) for e in hold_events]
                     holds.append(HoldInfo(h.started_at, h.ended_at, h.breaks, h.callback_offered, events))
             bound: list[BoundInfo] = []
             if t.group_id is not None:

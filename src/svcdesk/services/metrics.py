@@ -419,18 +419,11 @@ class MetricsService:
         self._clock = clock
         self._tz = tz
 
-    @property
-    def tz(self) -> ZoneInfo:
-        return self._tz
-
     def _check(self, actor: Actor) -> None:
         actor.require(Permission.READ_QUEUE, "read reports")
 
     def _as_of(self, as_of: datetime | None) -> datetime:
         return as_of if as_of is not None else self._clock.now()
-
-    def today(self) -> date:
-        return self._clock.now().astimezone(self._tz).date()
 
     def dispatched_within_hour(self, actor: Actor, window: Window, as_of: datetime | None = None) -> Rate:
         self._check(actor)

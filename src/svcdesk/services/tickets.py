@@ -18,7 +18,7 @@ from svcdesk.domain.categories import Mode, handling_for
 from svcdesk.domain.clock import Clock
 from svcdesk.domain.phone import PhoneError, normalize_phone
 from svcdesk.domain.roles import Permission
-from svcdesk.domain.states import OPEN_STATUSES, STATUSES, Action, Status, TransitionError, next_status
+from svcdesk.domain.states import STATUSES, Action, Status, TransitionError, next_status
 from svcdesk.domain.validation import InputError, clean_text, validate_ticket
 from svcdesk.services import audit
 from svcdesk.services.calendar import CalendarService
@@ -826,9 +826,6 @@ class TicketService:
             raise Invalid("limit: between 1 and 200", field="limit")
         with self._db.read() as s:
             return self._views(s, search.tickets(s, text, limit))
-
-    def open_statuses(self) -> frozenset[Status]:
-        return OPEN_STATUSES
 
 
 def _utc(at: datetime | None) -> datetime | None:

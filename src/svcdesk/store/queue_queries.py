@@ -32,7 +32,7 @@ from sqlalchemy.sql.selectable import FromClause
 from sqlalchemy.types import NullType
 from sqlmodel import Session, col, select
 
-from svcdesk.store.models import Account, Callback, Ticket, Unit
+from svcdesk.store.models import Callback, Ticket, Unit
 
 _TICKET: Table = Ticket.metadata.tables["ticket"]
 _UNIT: Table = Unit.metadata.tables["unit"]
@@ -420,8 +420,3 @@ def callback_rounds(session: Session, ticket_ids: Sequence[int]) -> dict[int, in
         .group_by(col(Callback.ticket_id))
     )
     return {int(i): int(n) for i, n in session.exec(q)}
-
-
-def account_id(session: Session, username: str) -> int | None:
-    row = session.exec(select(Account.id).where(Account.username == username)).first()
-    return int(row) if row is not None else None

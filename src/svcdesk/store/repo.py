@@ -13,14 +13,10 @@ from svcdesk.store.models import (
     Audit,
     CalendarYear,
     Callback,
-    HoldEvent,
-    HoldPeriod,
-    IntakeDraft,
     KbEntry,
     Referral,
     Ticket,
     TicketKb,
-    TicketLink,
     Unit,
 )
 
@@ -234,16 +230,6 @@ def callbacks_for_ticket(session: Session, ticket_id: int) -> list[Callback]:
     )
 
 
-def links_of(session: Session, ticket_id: int) -> list[TicketLink]:
-    return list(
-        session.exec(
-            select(TicketLink).where(
-                or_(col(TicketLink.ticket_id) == ticket_id, col(TicketLink.other_id) == ticket_id)
-            )
-        )
-    )
-
-
 def group_member_ids(session: Session, group_id: int) -> list[int]:
     rows = session.exec(select(Ticket.id).where(Ticket.group_id == group_id).order_by(col(Ticket.id)))
     return [int(r) for r in rows if r is not None]
@@ -259,18 +245,6 @@ def kb_ids_for_ticket(session: Session, ticket_id: int) -> list[int]:
     return [int(r) for r in session.exec(select(TicketKb.kb_id).where(TicketKb.ticket_id == ticket_id))]
 
 
-def hold_periods_for_call(session: Session, call_id: int) -> list[HoldPeriod]:
-    return list(
-        session.exec(select(HoldPeriod).where(HoldPeriod.call_id == call_id).order_by(col(HoldPeriod.id)))
-    )
-
-
-def hold_events(session: Session, hold_id: int) -> list[HoldEvent]:
-    return list(
-        session.exec(select(HoldEvent).where(HoldEvent.hold_id == hold_id).order_by(col(HoldEvent.id)))
-    )
-
-
 def calendar_years(session: Session) -> list[CalendarYear]:
     return list(session.exec(select(CalendarYear)))
 
@@ -283,10 +257,6 @@ def provisional_open_tickets(session: Session) -> list[Ticket]:
             .where(or_(col(Ticket.due_provisional).is_(True), col(Ticket.callback_due_provisional).is_(True)))
         )
     )
-
-
-def draft_of(session: Session, agent_id: int) -> IntakeDraft | None:
-    return session.get(IntakeDraft, agent_id)
 
 
 def count_tickets(session: Session) -> int:
