@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -325,3 +327,26 @@ def test_an_intake_hands_back_the_view_a_later_read_gives(services: Services, st
     assert taken.to_json() == services.tickets.get(staff.agent1, taken.number).to_json()
     assert taken.callback_next_at is not None and str(taken.callback_next_at).endswith("+00:00")
     assert taken.bound_to == [first.number] and taken.kb_used == ["1"]
+
+
+HOLIDAYS_2027 = ["2027-01-01..2027-01-04", "2027-05-01..2027-05-05", "2027-10-01..2027-10-07"]
+
+
+def test_loading_a_years_calendar_moves_a_supervised_tickets_place_in_the_queue_with_its_limit(
+    services: Services, staff: Staff, tmp_path: Path
+) -> None:
+    """The limit a ticket breaks next is one domain rule (limits.nearest_deadline), whether a
+    step sets it or loading the official calendar recomputes a provisional limit."""
+    assert isinstance(services.clock, FixedClock)
+    services.clock.set(datetime(2026, 12, 28, 10, 0, tzinfo=TZ))
+    number = services.tickets.take_call(staff.agent1, intake()).number
+    services.tickets.dispatch(staff.lead1, number, "CGJ", days=5)
+    before = services.tickets.supervise(staff.office1, number)
+    assert before.due_provisional and before.deadline_at == before.due_at
+    year = tmp_path / "2027.json"
+    year.write_text(json.dumps({"year": 2027, "holidays": HOLIDAYS_2027, "workdays": []}))
+    services.calendar.load_year(staff.office1, year)
+    after = services.tickets.get(staff.office1, number)
+    assert after.status == "supervised" and not after.due_provisional
+    assert after.due_at != before.due_at
+    assert after.deadline_at == after.due_at

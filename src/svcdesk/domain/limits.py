@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from svcdesk.domain.calendar import WorkCalendar, end_of_day
+from svcdesk.domain.states import Status
 
 DISPATCH_LIMIT = timedelta(hours=1)
 URGENT_LIMIT = timedelta(hours=24)
@@ -59,6 +60,25 @@ def unreachable_after(first_attempt: datetime, cal: WorkCalendar, tz: ZoneInfo) 
     result = cal.add_working_days(local.date(), UNREACHABLE_AFTER_DAYS)
     at = datetime.combine(result.date, local.timetz()).replace(tzinfo=tz)
     return Due(at, result.provisional)
+
+
+def nearest_deadline(
+    status: str,
+    dispatch_due_at: datetime | None,
+    due_at: datetime | None,
+    callback_due_at: datetime | None,
+) -> datetime | None:
+    """The limit a ticket in ``status`` breaks next, by which the queues order it (kept on
+    the ticket as ``deadline_at``): dispatch within the hour, the unit's handling limit (the
+    dispatch hour until it is set), the callback's limit; none once closed."""
+    state = Status(status)
+    if state is Status.AWAITING_DISPATCH:
+        return dispatch_due_at
+    if state in (Status.WITH_UNIT, Status.SUPERVISED):
+        return due_at or dispatch_due_at
+    if state is Status.AWAITING_CALLBACK:
+        return callback_due_at
+    return None
 
 
 def time_left(deadline: datetime | None, now: datetime) -> timedelta | None:

@@ -19,7 +19,6 @@ from svcdesk.domain.calendar import (
 )
 from svcdesk.domain.clock import Clock
 from svcdesk.domain.roles import Permission
-from svcdesk.domain.states import Status
 from svcdesk.services import audit
 from svcdesk.services.context import Actor
 from svcdesk.services.errors import Invalid
@@ -113,10 +112,9 @@ class CalendarService:
                     if due.at != t.callback_due_at:
                         notes.append(f"callback due {due.at.isoformat()}")
                     t.callback_due_at, t.callback_due_provisional = due.at, due.provisional
-                if t.status == Status.WITH_UNIT:
-                    t.deadline_at = t.due_at
-                elif t.status == Status.AWAITING_CALLBACK:
-                    t.deadline_at = t.callback_next_at or t.callback_due_at
+                t.deadline_at = limits.nearest_deadline(
+                    t.status, t.dispatch_due_at, t.due_at, t.callback_due_at
+                )
                 t.updated_at = now
                 s.add(t)
                 changed += 1

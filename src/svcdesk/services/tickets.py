@@ -112,18 +112,8 @@ class TicketService:
             members += [m for m in repo.tickets_by_ids(s, ids) if m.status in wanted]
         return members
 
-    def _deadline(self, t: Ticket) -> datetime | None:
-        status = Status(t.status)
-        if status is Status.AWAITING_DISPATCH:
-            return t.dispatch_due_at
-        if status in (Status.WITH_UNIT, Status.SUPERVISED):
-            return t.due_at or t.dispatch_due_at
-        if status is Status.AWAITING_CALLBACK:
-            return t.callback_due_at
-        return None
-
     def _save(self, s: Session, t: Ticket, now: datetime) -> None:
-        t.deadline_at = self._deadline(t)
+        t.deadline_at = limits.nearest_deadline(t.status, t.dispatch_due_at, t.due_at, t.callback_due_at)
         t.updated_at = now
         s.add(t)
 
