@@ -178,6 +178,8 @@ def test_garbage_in_the_middle_of_a_database_is_found_refused_and_never_written_
         services.accounts.sign_in("office1", "demo")
     with pytest.raises(DatabaseDamaged):
         services.tickets.take_call(office, intake())
+    # The intake being typed is kept on the workstation, not written to the damaged file.
+    assert services.drafts.save(office, {"details": "路灯坏了"}).where == "local"
     services.close()
     assert filled.read_bytes() == after_seen
 

@@ -28,6 +28,7 @@ from svcdesk.services.errors import Invalid
 from svcdesk.store import draft_store
 from svcdesk.store.database import Database
 from svcdesk.store.draft_store import DatabaseUnavailable
+from svcdesk.store.errors import DatabaseError
 
 #: The most a draft may hold (a full intake is far below this; a runaway paste is refused).
 MAX_DRAFT_BYTES = 64_000
@@ -126,7 +127,7 @@ class DraftService:
         payload = _encode(data, now)
         try:
             draft_store.save_draft(self._db, actor.id, payload, now)
-        except DatabaseUnavailable as exc:
+        except DatabaseError as exc:  # busy, away, or damaged: kept here either way
             self._write_local(actor, payload)
             return SaveResult("local", str(exc))
         self.local_path(actor).unlink(missing_ok=True)

@@ -347,11 +347,17 @@ class Database:
 
     # -- sessions ------------------------------------------------------------------------
 
+    def refuse_writes_once_damaged(self) -> None:
+        """Once a damaged page has been seen, nothing more is written to the file, by any
+        path (the intake draft's short writes included)."""
+        if self._damage is not None:
+            raise self._damaged(self._damage)
+
     def _open(self, write: bool) -> Session:
         """A session whose transaction has begun: connection checked out, and for a write the
         lock held. Errors here come before anything was done, so they can be retried."""
-        if write and self._damage is not None:
-            raise self._damaged(self._damage)
+        if write:
+            self.refuse_writes_once_damaged()
         session = Session(self._write_engine if write else self._read_engine, expire_on_commit=False)
         try:
             conn = session.connection()

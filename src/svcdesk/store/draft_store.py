@@ -1,5 +1,4 @@
-"""The intake draft's storage (spec §2: nothing typed is lost), and the one place that tells
-a database that is busy or unreachable from other errors.
+"""The intake draft's storage (spec §2: nothing typed is lost).
 
 A draft is written as the agent types, so its write must never queue for long behind another
 writer: it waits at most ``DRAFT_WAIT_MS`` for the lock (SQLite's busy timeout, PostgreSQL's
@@ -76,6 +75,7 @@ def save_draft(
 @contextmanager
 def _short_write(db: Database, wait_ms: int) -> Iterator[Connection]:
     """A write transaction that waits at most ``wait_ms`` for the lock, committed at the end."""
+    db.refuse_writes_once_damaged()
     with unavailable_as_error(), db.engine.connect() as conn:
         try:
             if db.is_sqlite:
