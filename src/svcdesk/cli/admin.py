@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -20,6 +19,7 @@ from svcdesk.cli.common import (
     handled,
     open_services,
     out,
+    parse_date,
     print_json,
     settings,
     sign_in,
@@ -199,10 +199,7 @@ def calendar_due(
     The start day is not counted (民法典 第二百零一条). Needs no sign-in: it reads only the
     public holiday calendar (and the years the office loaded, when the database exists).
     """
-    try:
-        day = date.fromisoformat(start)
-    except ValueError:
-        raise Invalid(f"start: {start!r} is not a date; use YYYY-MM-DD", field="start") from None
+    day = parse_date(start, "start")
     from svcdesk.domain.clock import SystemClock
     from svcdesk.services.calendar import CalendarService
     from svcdesk.store import migrate

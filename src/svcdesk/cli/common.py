@@ -6,7 +6,7 @@ import functools
 import json
 import sys
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
 
 import typer
@@ -123,6 +123,13 @@ def sign_in(services: Services, user: str | None, password: str | None) -> Actor
 
 def print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def parse_date(value: str, field: str) -> date:
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise Invalid(f"{field}: {value!r} is not a date; use YYYY-MM-DD", field=field) from None
 
 
 def parse_datetime(value: str, field: str, services: Services) -> datetime:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import signal
 import sys
-from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -22,6 +21,7 @@ from svcdesk.cli.common import (
     handled,
     open_services,
     out,
+    parse_date,
     print_json,
     sign_in,
 )
@@ -30,15 +30,6 @@ from svcdesk.services.errors import Invalid
 app = typer.Typer(help="Exports: tickets to CSV, XLSX, JSON or JSON Lines.", no_args_is_help=True)
 
 _SUFFIXES = {".csv": "csv", ".xlsx": "xlsx", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl"}
-
-
-def _day(value: str | None, field: str) -> date | None:
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value.strip())
-    except ValueError:
-        raise Invalid(f"{field}: {value!r} is not a date; use YYYY-MM-DD", field=field) from None
 
 
 def _format(fmt: str | None, jsonl: bool, out_path: str) -> str:
@@ -114,8 +105,8 @@ def tickets(
     kind = _format(fmt, jsonl, out_path)
     to_stdout = out_path == "-"
     filters = ExportFilter(
-        date_from=_day(date_from, "from"),
-        date_to=_day(date_to, "to"),
+        date_from=parse_date(date_from, "from") if date_from else None,
+        date_to=parse_date(date_to, "to") if date_to else None,
         status=status,
         category=category,
         unit=unit,

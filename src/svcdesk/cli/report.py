@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import io
 import sys
-from datetime import date
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -27,6 +26,7 @@ from svcdesk.cli.common import (
     handled,
     open_services,
     out,
+    parse_date,
     print_json,
     sign_in,
 )
@@ -188,12 +188,7 @@ def report(
         raise Invalid(f"period: one of {', '.join(PERIOD_KINDS)}, not {period!r}", field="period")
     if fmt not in FORMATS:
         raise Invalid(f"format: one of {', '.join(FORMATS)}, not {fmt!r}", field="format")
-    when: date | None = None
-    if day:
-        try:
-            when = date.fromisoformat(day.strip())
-        except ValueError:
-            raise Invalid(f"date: {day!r} is not a date; use YYYY-MM-DD", field="date") from None
+    when = parse_date(day, "date") if day else None
     services = open_services(db, lang)
     try:
         actor = sign_in(services, user, password)
