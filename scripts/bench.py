@@ -42,8 +42,8 @@ ROOT = HERE.parent
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(HERE))
 SVCDESK = str(Path(sys.executable).with_name("svcdesk"))
-OPEN = ("awaiting_dispatch", "with_unit", "awaiting_callback", "supervised")
 
+from svcdesk.domain.states import OPEN_STATUS_VALUES as OPEN  # noqa: E402
 from svcdesk.services.factory import Services, build_services  # noqa: E402
 from svcdesk.services.settings import Settings  # noqa: E402
 from svcdesk.store import search  # noqa: E402

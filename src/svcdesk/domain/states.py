@@ -113,6 +113,11 @@ def allowed_actions(status: Status | str) -> list[Action]:
     return acts
 
 
-OPEN_STATUSES: frozenset[Status] = frozenset(
-    {S.AWAITING_DISPATCH, S.WITH_UNIT, S.AWAITING_CALLBACK, S.SUPERVISED}
+OPEN_STATUS_VALUES: tuple[str, ...] = (
+    S.AWAITING_DISPATCH.value,
+    S.WITH_UNIT.value,
+    S.AWAITING_CALLBACK.value,
+    S.SUPERVISED.value,
 )
+"""The open statuses as stored, in the order of a ticket's life (for queries)."""
+OPEN_STATUSES: frozenset[Status] = frozenset(Status(v) for v in OPEN_STATUS_VALUES)

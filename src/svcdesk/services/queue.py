@@ -17,7 +17,7 @@ from svcdesk.domain import limits
 from svcdesk.domain.categories import CATEGORIES
 from svcdesk.domain.clock import Clock
 from svcdesk.domain.roles import Permission
-from svcdesk.domain.states import Status
+from svcdesk.domain.states import OPEN_STATUS_VALUES, Status
 from svcdesk.services.context import Actor
 from svcdesk.services.errors import Invalid
 from svcdesk.store import queue_queries as qq
@@ -32,12 +32,7 @@ AGENT_VIEWS = ("mine",)
 MAJOR_WINDOW = timedelta(days=30)
 OFFICE_VIEWS = ("supervised", "late", "returned", "major", "escalated")
 WITH_UNITS = (Status.WITH_UNIT.value, Status.SUPERVISED.value)
-OPEN = (
-    Status.AWAITING_DISPATCH.value,
-    Status.WITH_UNIT.value,
-    Status.AWAITING_CALLBACK.value,
-    Status.SUPERVISED.value,
-)
+OPEN = OPEN_STATUS_VALUES
 
 _AWAITING_DISPATCH = Status.AWAITING_DISPATCH.value
 _AWAITING_CALLBACK = Status.AWAITING_CALLBACK.value

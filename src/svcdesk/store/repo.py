@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from sqlalchemy import func, or_, text
 from sqlmodel import Session, col, select
 
+from svcdesk.domain.states import OPEN_STATUS_VALUES
 from svcdesk.store.models import (
     Account,
     Audit,
@@ -20,7 +21,7 @@ from svcdesk.store.models import (
     Unit,
 )
 
-OPEN = ("awaiting_dispatch", "with_unit", "awaiting_callback", "supervised")
+OPEN = OPEN_STATUS_VALUES
 _NEVER = datetime.max.replace(tzinfo=UTC)  # open tickets always have a deadline
 
 

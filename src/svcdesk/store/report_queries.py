@@ -13,10 +13,11 @@ from typing import Any, NamedTuple
 from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlmodel import Session, col
 
+from svcdesk.domain.states import OPEN_STATUS_VALUES
 from svcdesk.store.models import Audit, Ticket, Unit
 from svcdesk.store.repo import unit_codes
 
-OPEN = ("awaiting_dispatch", "with_unit", "awaiting_callback", "supervised")
+OPEN = OPEN_STATUS_VALUES
 UNIT_HOLDS = ("with_unit", "supervised")
 _BATCH = 5_000
 

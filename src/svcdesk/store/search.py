@@ -41,9 +41,10 @@ from sqlalchemy import Integer, case, func, literal, text
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, or_, select
 
+from svcdesk.domain.states import OPEN_STATUS_VALUES
 from svcdesk.store.models import KbEntry, Ticket
 
-OPEN = ("awaiting_dispatch", "with_unit", "awaiting_callback", "supervised")
+OPEN = OPEN_STATUS_VALUES
 MAX_TERMS = 8
 MAX_TERM_LENGTH = 100
 SHORT_WINDOW = 20_000
