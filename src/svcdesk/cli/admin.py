@@ -158,14 +158,10 @@ def db_check(
 
     SQLite: the file's integrity and foreign-key checks; both backends: svcdesk's own checks
     (each day's ticket counter, known statuses, every ticket's intake in the audit trail)."""
-    from svcdesk.store import migrate
-    from svcdesk.store.database import Database
+    from svcdesk.services.factory import check_database
 
-    s = settings(db, lang)
-    database = Database(s.db)
-    state = migrate.check_schema(database)
-    problems = database.integrity_problems(svcdesk_checks=state != "empty")
-    about = database.describe()
+    checked = check_database(settings(db, lang))
+    about, state, problems = checked.about, checked.schema, checked.problems
     if as_json:
         print_json(
             {
@@ -200,19 +196,9 @@ def calendar_due(
     public holiday calendar (and the years the office loaded, when the database exists).
     """
     day = parse_date(start, "start")
-    from svcdesk.domain.clock import SystemClock
-    from svcdesk.services.calendar import CalendarService
-    from svcdesk.store import migrate
-    from svcdesk.store.database import Database, normalize_url
+    from svcdesk.services.factory import public_calendar
 
-    s = settings(db, lang)
-    url = normalize_url(s.db)
-    database = None
-    if not url.startswith("sqlite:///") or Path(url.removeprefix("sqlite:///")).exists():
-        database = Database(s.db)
-        if migrate.check_schema(database) == "empty":
-            database = None
-    service = CalendarService(database, s.data, SystemClock(), s.tz)
+    service = public_calendar(settings(db, lang))
     result, provisional = service.due(day, days)
     if as_json:
         print_json(

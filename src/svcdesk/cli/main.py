@@ -103,15 +103,8 @@ def demo(
     db = db or parent.get("db")
     lang = lang or parent.get("lang")
     services = initialize(settings(db, lang), common.CLOCK)
-    created = []
-    for username, role, display in demo_data.DEMO_ACCOUNTS:
-        if not services.accounts.exists(username):
-            services.accounts.add(None, username, demo_data.DEMO_PASSWORD, role, display)
-            created.append(username)
-    from svcdesk.store import repo
-
-    with services.db.read() as s:
-        existing = repo.count_tickets(s)
+    created = demo_data.ensure_accounts(services)
+    existing = demo_data.ticket_count(services)
     if existing and not created:
         out.print(
             f"the demo database at {services.db.url} is already there ({existing} tickets)", markup=False

@@ -28,7 +28,7 @@ from svcdesk.domain.calendar import WorkCalendar
 from svcdesk.domain.categories import HANDLING, Handling, Mode
 from svcdesk.domain.states import Status
 from svcdesk.services.factory import Services
-from svcdesk.store import bulk
+from svcdesk.store import bulk, repo
 
 DEMO_ACCOUNTS = (
     ("agent1", "agent", "话务员一"),
@@ -483,6 +483,21 @@ class _Life:
                     t.updated = closing
                     self._log(closing, self.office, t.id, "close", "经督办已办结")
             return
+
+
+def ensure_accounts(services: Services) -> list[str]:
+    """Adds the demo accounts that are missing; the usernames added."""
+    created = []
+    for username, role, display in DEMO_ACCOUNTS:
+        if not services.accounts.exists(username):
+            services.accounts.add(None, username, DEMO_PASSWORD, role, display)
+            created.append(username)
+    return created
+
+
+def ticket_count(services: Services) -> int:
+    with services.db.read() as s:
+        return repo.count_tickets(s)
 
 
 def _handlings() -> tuple[list[Handling], list[float]]:

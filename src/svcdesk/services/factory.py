@@ -19,7 +19,7 @@ from svcdesk.services.settings import Settings
 from svcdesk.services.suggest import SuggestService
 from svcdesk.services.tickets import TicketService
 from svcdesk.store import migrate
-from svcdesk.store.database import Database
+from svcdesk.store.database import Database, DatabaseError
 
 
 @dataclass
@@ -72,6 +72,40 @@ def build_services(settings: Settings, clock: Clock | None = None, *, check: boo
         exports=ExportService(db, clock, settings.tz),
         imports=ImportService(db, clock, settings.tz, tickets),
     )
+
+
+@dataclass(frozen=True)
+class DatabaseCheck:
+    """``svcdesk db check``: which database, its schema ('current', 'behind', 'empty') and
+    the problems found."""
+
+    about: dict[str, str]
+    schema: str
+    problems: list[str]
+
+
+def check_database(settings: Settings) -> DatabaseCheck:
+    """Integrity and schema of the database, without opening the services (a database too
+    old, or empty, is reported rather than refused)."""
+    db = Database(settings.db)
+    try:
+        schema = migrate.check_schema(db)
+        problems = db.integrity_problems(svcdesk_checks=schema != "empty")
+        return DatabaseCheck(db.describe(), schema, problems)
+    finally:
+        db.dispose()
+
+
+def public_calendar(settings: Settings, clock: Clock | None = None) -> CalendarService:
+    """The working-day calendar for someone not signed in: the official holidays, and the
+    years the office loaded when the database is there (it is neither created nor required)."""
+    try:
+        db: Database | None = Database(settings.db, create=False)
+    except DatabaseError:
+        db = None
+    if db is not None and migrate.check_schema(db) == "empty":
+        db = None
+    return CalendarService(db, settings.data, clock or SystemClock(), settings.tz)
 
 
 def initialize(settings: Settings, clock: Clock | None = None) -> Services:
