@@ -464,18 +464,15 @@ class Database:
                 return result
             except BaseException as exc:
                 _rollback_quietly(session)
-                if isinstance(exc, SQLAlchemyError | sqlite3.Error) and (
-                    _is_damaged(exc) or _sqlite_environment(exc)
-                ):
-                    raise self._failed(exc, committing) from exc
-                if (
-                    committing
-                    and not self.is_sqlite
-                    and isinstance(exc, SQLAlchemyError)
-                    and _is_disconnect(exc)
-                ):
-                    error = self._failed(exc, committing=True)
-                    raise error from exc
+                if isinstance(exc, SQLAlchemyError | sqlite3.Error):
+                    error = self._failed(exc, committing)
+                    # Busy, or the connection lost before the commit: _retrying runs the
+                    # whole transaction again. Anything else the failure became is final.
+                    again = isinstance(error, DatabaseUnavailable) and not isinstance(
+                        error, SaveOutcomeUnknown
+                    )
+                    if error is not exc and not again:
+                        raise error from exc
                 raise
             finally:
                 session.close()
