@@ -22,7 +22,7 @@ from svcdesk.domain.roles import Permission
 from svcdesk.domain.validation import InputError, parse_event_time
 from svcdesk.services.callbacks_queue import CallbackItem
 from svcdesk.ui.errors import error_text
-from svcdesk.ui.lead_format import left_text, local, short, step_error
+from svcdesk.ui.lead_format import left_text, local, refresh_left, short, step_error
 from svcdesk.ui.screens.base import SvcScreen
 from svcdesk.ui.screens.dialogs import Field, FormDialog
 
@@ -122,17 +122,13 @@ class CallbacksScreen(SvcScreen[None]):
         self.fills += 1
 
     def tick(self) -> None:
-        table = self.query_one("#cb-table", DataTable)
-        now = self.svc_app.services.clock.now()
-        for i in self.items:
-            text = left_text(self.t, i.due_at, now, i.provisional)
-            if self.shown_left.get(i.number) == text:
-                continue  # unchanged: no redraw
-            self.shown_left[i.number] = text
-            try:
-                table.update_cell(i.number, "left", text)
-            except Exception:  # the row left the table while it was being filled
-                continue
+        refresh_left(
+            self.query_one("#cb-table", DataTable),
+            self.t,
+            self.svc_app.services.clock.now(),
+            ((i.number, i.due_at, i.provisional) for i in self.items),
+            self.shown_left,
+        )
 
     def current(self) -> CallbackItem | None:
         row = self.query_one("#cb-table", DataTable).cursor_row

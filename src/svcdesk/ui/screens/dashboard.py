@@ -18,7 +18,7 @@ from textual.widgets import Footer, Header, Sparkline, Static
 
 from svcdesk.services.dashboard import Dashboard
 from svcdesk.ui.errors import error_text
-from svcdesk.ui.lead_format import local
+from svcdesk.ui.lead_format import local, span_text
 from svcdesk.ui.screens.base import SvcScreen
 
 BAR = 24
@@ -35,11 +35,6 @@ def bars(rows: list[tuple[str, int]], width: int = BAR) -> Text:
         out.append("#" * n, style="cyan")
         out.append(f" {value}\n")
     return out
-
-
-def span(seconds: float) -> str:
-    minutes = int(max(0, seconds) // 60)
-    return f"{minutes // 60}h{minutes % 60:02d}m"
 
 
 class DashboardScreen(SvcScreen[None]):
@@ -112,7 +107,7 @@ class DashboardScreen(SvcScreen[None]):
         if d.oldest_waiting is not None:
             late = d.oldest_waiting.total_seconds() > 3600
             q.append(
-                t("lead.dash.oldest", age=span(d.oldest_waiting.total_seconds())) + "\n",
+                t("lead.dash.oldest", age=span_text(t, max(0.0, d.oldest_waiting.total_seconds()))) + "\n",
                 style="bold red" if late else "",
             )
         q.append(t("lead.dash.callbacks", n=d.callbacks_due_today) + "\n")

@@ -15,10 +15,8 @@ from textual.widgets import Footer, Header, Static
 
 from svcdesk.services.detail import TicketDetail
 from svcdesk.ui.errors import error_text
-from svcdesk.ui.lead_format import left_text, local
+from svcdesk.ui.lead_format import FULL, left_text, local
 from svcdesk.ui.screens.steps import STEP_BINDINGS, StepsScreen, Target
-
-FULL = "%Y-%m-%d %H:%M"
 
 
 class DetailScreen(StepsScreen):

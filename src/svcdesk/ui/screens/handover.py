@@ -17,11 +17,9 @@ from textual.widgets import Button, DataTable, Footer, Header, Label, Static, Te
 from svcdesk.domain.roles import Permission
 from svcdesk.services.handover import SECTIONS, DutyView, HandoverView, OpenMatter
 from svcdesk.ui.errors import error_text
-from svcdesk.ui.lead_format import left_text, local, short
+from svcdesk.ui.lead_format import FULL, left_text, local, short
 from svcdesk.ui.screens.base import SvcModal, SvcScreen
 from svcdesk.ui.screens.dialogs import Field, FormDialog
-
-FULL = "%Y-%m-%d %H:%M"
 
 
 class HandoverDialog(SvcModal[dict[str, str] | None]):

@@ -41,6 +41,7 @@ from svcdesk.services.tickets import InvalidInput, RelatedTicket
 from svcdesk.services.views import TicketView
 from svcdesk.store.draft_store import DatabaseUnavailable
 from svcdesk.ui.errors import error_text, invalid_text, phone_problem, problem_text
+from svcdesk.ui.lead_format import short
 from svcdesk.ui.screens.base import SvcScreen
 from svcdesk.ui.widgets.call_bar import CallBar
 from svcdesk.ui.widgets.choice_bar import Choice, ChoiceBar
@@ -580,7 +581,7 @@ class IntakeScreen(SvcScreen[None]):
                 v.number,
                 v.created_at.astimezone(tz).strftime("%m-%d"),
                 self.t(f"status.{v.status}"),
-                _short(v.details, 40),
+                short(v.details, 40),
                 key=v.number,
             )
 
@@ -627,7 +628,7 @@ class IntakeScreen(SvcScreen[None]):
             table.add_row(
                 r.number,
                 self.t(why_key) if why_key in CATALOGUES["en"] else r.reason,
-                _short(f"{r.place} {r.details}", 40),
+                short(f"{r.place} {r.details}", 40),
                 key=r.number,
             )
         if related:
@@ -1111,11 +1112,6 @@ class IntakeScreen(SvcScreen[None]):
 
     def _next_call(self) -> None:
         self.app.switch_screen(IntakeScreen(start_call=False))
-
-
-def _short(text: str, width: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1] + "~"
 
 
 def _parse_time(value: object) -> datetime | None:

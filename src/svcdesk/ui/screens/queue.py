@@ -24,7 +24,7 @@ from svcdesk.domain.categories import CATEGORIES
 from svcdesk.domain.roles import Permission
 from svcdesk.services.queue import AGENT_VIEWS, LEAD_VIEWS, Cursor, QueuePage, QueueRow, QueueSummary
 from svcdesk.ui.errors import error_text
-from svcdesk.ui.lead_format import left_text, short
+from svcdesk.ui.lead_format import left_text, refresh_left, short
 from svcdesk.ui.screens.steps import STEP_BINDINGS, StepsScreen, Target
 
 COLUMNS = {"number": 15, "status": 12, "category": 12, "unit": 8, "left": 13, "callers": 11, "place": 30}
@@ -234,19 +234,13 @@ class QueueScreen(StepsScreen):
         """Every second: the time left of each loaded row, from its deadline; no query."""
         if not self.rows:
             return
-        table = self.query_one("#queue-table", DataTable)
-        now = self.svc_app.services.clock.now()
-        for row in self.rows:
-            text = left_text(self.t, row.deadline_at, now, row.deadline_provisional)
-            # Only a changed cell is written: each write redraws the table, and the text
-            # changes once a minute.
-            if self.shown_left.get(row.number) == text:
-                continue
-            self.shown_left[row.number] = text
-            try:
-                table.update_cell(row.number, "left", text)
-            except Exception:  # the row left the table while a page was being filled
-                continue
+        refresh_left(
+            self.query_one("#queue-table", DataTable),
+            self.t,
+            self.svc_app.services.clock.now(),
+            ((r.number, r.deadline_at, r.deadline_provisional) for r in self.rows),
+            self.shown_left,
+        )
 
     # -- the current ticket ----------------------------------------------------------------
 
