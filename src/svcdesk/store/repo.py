@@ -20,6 +20,7 @@ from svcdesk.store.models import (
     TicketKb,
     Unit,
 )
+from svcdesk.store.search import like_pattern
 
 OPEN = OPEN_STATUS_VALUES
 _NEVER = datetime.max.replace(tzinfo=UTC)  # open tickets always have a deadline
@@ -131,7 +132,7 @@ def kb_search(session: Session, needle: str, limit: int = 20) -> list[KbEntry]:
     needle = needle.strip()
     q = select(KbEntry)
     if needle:
-        pattern = "%" + needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        pattern = like_pattern(needle)
         q = q.where(
             or_(
                 col(KbEntry.title).like(pattern, escape="\\"),

@@ -11,6 +11,7 @@ from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
 from svcdesk.store.models import Ticket, Unit
+from svcdesk.store.search import like_pattern
 
 
 @dataclass(frozen=True)
@@ -21,10 +22,6 @@ class Candidate:
     category: str
     subtype: str
     unit: str | None
-
-
-def _like(text: str) -> str:
-    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
 def similar_candidates(
@@ -42,8 +39,8 @@ def similar_candidates(
     top = session.exec(select(func.max(Ticket.id))).one()
     if top is None:
         return []
-    conditions = [col(Ticket.place).like(_like(t), escape="\\") for t in place_terms]
-    conditions += [col(Ticket.details).like(_like(t), escape="\\") for t in detail_terms]
+    conditions = [col(Ticket.place).like(like_pattern(t), escape="\\") for t in place_terms]
+    conditions += [col(Ticket.details).like(like_pattern(t), escape="\\") for t in detail_terms]
     q = (
         core_select(
             col(Ticket.number),
