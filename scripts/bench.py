@@ -43,6 +43,8 @@ sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(HERE))
 SVCDESK = str(Path(sys.executable).with_name("svcdesk"))
 
+from benchlib import p95 as _p95  # noqa: E402
+
 from svcdesk.domain.states import OPEN_STATUS_VALUES as OPEN  # noqa: E402
 from svcdesk.services.factory import Services, build_services  # noqa: E402
 from svcdesk.services.settings import Settings  # noqa: E402
@@ -86,11 +88,6 @@ def _profile(name: str, call: Callable[[Any], object], inputs: Sequence[Any], ca
     PROFILE_DIR.mkdir(parents=True, exist_ok=True)
     text = profiler.output_text(unicode=True, color=False, show_all=False)
     (PROFILE_DIR / f"{slug}.txt").write_text(f"{name}: {calls} calls\n\n{text}", encoding="utf-8")
-
-
-def _p95(values: Sequence[float]) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
 def measure(

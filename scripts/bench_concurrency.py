@@ -38,6 +38,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT))
 
+import benchlib  # noqa: E402
+
 from svcdesk.domain.clock import SystemClock  # noqa: E402
 from svcdesk.services.factory import build_services, initialize  # noqa: E402
 from svcdesk.services.settings import Settings  # noqa: E402
@@ -133,7 +135,7 @@ def run_once(backend: str, db: str, writers: int, seconds: float) -> Run:
         seconds=round(elapsed, 3),
         per_second=round(tickets / elapsed, 1),
         latency_ms_p50=round(1000 * latencies[len(latencies) // 2], 2),
-        latency_ms_p95=round(1000 * latencies[int(len(latencies) * 0.95)], 2),
+        latency_ms_p95=round(1000 * benchlib.p95(latencies), 2),
     )
 
 

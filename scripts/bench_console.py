@@ -35,6 +35,8 @@ import termios
 import time
 from pathlib import Path
 
+import benchlib
+
 HERE = Path(__file__).resolve().parent
 SVCDESK = str(Path(sys.executable).with_name("svcdesk"))
 COLS, ROWS = 120, 40
@@ -181,7 +183,7 @@ def keystroke_latencies(db: str, keys: int, env: dict[str, str], seed: int = 7) 
 
 def _stats(values: list[float]) -> dict[str, float]:
     ordered = sorted(values)
-    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    p95 = benchlib.p95(ordered)
     return {"median_ms": statistics.median(values) * 1000, "p95_ms": p95 * 1000, "n": len(values)}
 
 

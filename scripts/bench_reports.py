@@ -26,6 +26,8 @@ import time
 from datetime import date
 from pathlib import Path
 
+import benchlib
+
 ROOT = Path(__file__).resolve().parents[1]
 SVCDESK = ROOT / ".venv" / "bin" / "svcdesk"
 
@@ -96,7 +98,7 @@ def main() -> None:
             times.append(time.perf_counter() - started)
             cpu_times.append(time.process_time() - cpu_started)
         median = statistics.median(times) * 1000
-        p95 = sorted(times)[max(0, int(len(times) * 0.95) - 1)] * 1000
+        p95 = benchlib.p95(times) * 1000
         cpu = statistics.median(cpu_times) * 1000
         figures[f"report_{kind}_ms"] = {
             "median": round(median, 1),
