@@ -383,3 +383,29 @@ async def test_every_key_of_the_intake_is_also_in_the_command_palette(
         ):
             assert title in titles
         assert "Cursor up" not in titles  # a widget's own keys are not commands
+
+
+async def test_call_scripts_that_cannot_be_read_leave_the_lines_empty_and_say_so(
+    db_url: str, staff: Staff, tmp_path: object
+) -> None:
+    """A broken data folder (no scripts.json) must not end the console with a traceback:
+    the intake opens without its opening line and the agent is told why."""
+    from pathlib import Path
+
+    from svcdesk.domain.clock import FixedClock
+    from svcdesk.services.factory import build_services
+    from svcdesk.services.settings import Settings
+    from tests.conftest import T0, TZ
+
+    empty = Path(str(tmp_path)) / "data"
+    empty.mkdir()
+    services = build_services(Settings(db=db_url, tz=TZ, lang="en", data=empty), FixedClock(T0))
+    app = SvcdeskApp(services, lang="en")
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await sign_in(app, pilot, "agent1")
+            await new_call(app, pilot)
+            assert isinstance(app.screen, IntakeScreen)
+            assert any("scripts.json" in n.message for n in app._notifications)
+    finally:
+        services.close()

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -66,6 +66,7 @@ class SvcdeskApp(App[None]):
         else:
             self._services = services
         self._opening = threading.Lock()
+        self._scripts: dict[str, Any] | None = None
         self.t = Translator(lang)
         self.actor: Actor | None = None
         self.incoming_phone = phone
@@ -110,6 +111,18 @@ class SvcdeskApp(App[None]):
             self.services  # noqa: B018 - opens them
         except Exception as exc:  # said on the sign-in screen, never a traceback
             self.call_from_thread(self._opening_failed, error_text(self.t, exc))
+
+    def scripts(self) -> dict[str, Any]:
+        """The call scripts (opening line, hold consent, closing lines). Read at sign-in, in
+        its worker, so screens never read the file on the UI thread; a file that cannot be
+        read leaves the lines empty and is said once, never as a traceback."""
+        if self._scripts is None:
+            try:
+                self._scripts = self.services.reference.scripts()
+            except Exception as exc:
+                self._scripts = {}
+                self.notify(error_text(self.t, exc), severity="warning")
+        return self._scripts
 
     def _opening_failed(self, message: str) -> None:
         if isinstance(self.screen, SignInScreen):

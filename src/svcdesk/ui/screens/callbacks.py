@@ -63,7 +63,7 @@ class CallbacksScreen(SvcScreen[None]):
         yield Footer()
 
     def _opening(self) -> Text:
-        scripts = self.svc_app.services.reference.scripts()
+        scripts = self.svc_app.scripts()
         out = Text()
         out.append(self.t("lead.cb.opening") + "\n", style="bold")
         out.append(str(scripts.get("callback_opening", "")) + "\n", style="bold green")

@@ -40,7 +40,7 @@ class ClosingScreen(SvcScreen[str | None]):
 
     def _lines(self) -> list[tuple[str, str]]:
         """(key, text) of each line the agent may choose, in the order of their number keys."""
-        scripts = self.svc_app.services.reference.scripts()
+        scripts = self.svc_app.scripts()
         lines = [(f"closing.{i}", text) for i, text in enumerate(scripts.get("closing", []))]
         lines.append(("dialect", scripts.get("dialect", "")))
         if self.ticket is None:

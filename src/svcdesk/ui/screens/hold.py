@@ -29,7 +29,7 @@ class HoldConsentScreen(SvcModal[bool]):
 
     def compose(self) -> ComposeResult:
         t = self.t
-        script = self.svc_app.services.reference.scripts().get("hold_consent", "")
+        script = self.svc_app.scripts().get("hold_consent", "")
         with Vertical(id="hold-box", classes="dialog"):
             yield Static(t("hold.consent.title"), classes="dialog-title", markup=False)
             yield Static(t("hold.consent.ask", line=script), markup=False)
@@ -83,7 +83,7 @@ class HoldPromptScreen(SvcModal[HoldAnswer]):
 
     def _show(self) -> None:
         t = self.t
-        scripts = self.svc_app.services.reference.scripts()
+        scripts = self.svc_app.scripts()
         self.query_one("#prompt-title", Static).update(
             t("hold.prompt.title", held=clock_text(self.held.total_seconds()))
         )

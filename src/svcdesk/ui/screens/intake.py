@@ -209,7 +209,7 @@ class IntakeScreen(SvcScreen[None]):
     def on_mount(self) -> None:
         t = self.t
         bar = self.query_one(CallBar)
-        bar.script = t("intake.opening", line=self.svc_app.services.reference.scripts().get("opening", ""))
+        bar.script = t("intake.opening", line=self.svc_app.scripts().get("opening", ""))
         bar.call_label = t("intake.call")
         bar.hold_label = t("intake.on_hold")
         for table_id, cols in (

@@ -3,6 +3,7 @@ intake of the account (a draft) is looked up in the same worker and offered at o
 
 from __future__ import annotations
 
+from contextlib import suppress
 from typing import TYPE_CHECKING
 
 from textual import on, work
@@ -76,6 +77,8 @@ class SignInScreen(SvcScreen[None]):
         except Exception as exc:  # the console never shows a traceback
             self.app.call_from_thread(self._refused, error_text(self.t, exc))
             return
+        with suppress(Exception):  # read here, off the UI thread; a problem is said later
+            services.reference.scripts()
         try:
             draft = services.drafts.load(actor)
         except Exception:
